@@ -1,0 +1,102 @@
+"""DRF authentication: RS256 access tokens issued by auth_svc, verified locally.
+
+A token is accepted only when its header names a known ``kid`` with ``alg: RS256`` and its
+``iss``, ``aud``, ``exp`` and ``token_type`` check out. The principal it yields carries the
+claims the platform authorizes on; there is no user row in the verifying service.
+"""
+
+from dataclasses import dataclass, field
+
+import jwt
+from django.conf import settings
+from rest_framework import authentication, exceptions
+
+from common.jwks import key_set
+
+ALGORITHM = "RS256"
+REQUIRED_CLAIMS = ["iss", "aud", "exp", "iat", "jti", "token_type"]
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: a person (``sub`` set) or a machine client (``is_service``)."""
+
+    sub: str | None
+    role: str | None
+    org: str | None
+    org_type: str | None
+    scopes: frozenset[str] = field(default_factory=frozenset)
+    client_id: str | None = None
+    username: str | None = None
+
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_service(self) -> bool:
+        return self.sub is None
+
+    @property
+    def pk(self) -> str | None:
+        return self.sub
+
+    @classmethod
+    def from_claims(cls, claims: dict) -> "Principal":
+        return cls(
+            sub=str(claims["sub"]) if claims.get("sub") is not None else None,
+            role=claims.get("role"),
+            org=str(claims["org"]) if claims.get("org") is not None else None,
+            org_type=claims.get("org_type"),
+            scopes=frozenset((claims.get("scope") or "").split()),
+            client_id=claims.get("client_id"),
+            username=claims.get("username"),
+        )
+
+
+def decode_access_token(token: str) -> dict:
+    """Verify an access token and return its claims, or raise ``AuthenticationFailed``."""
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.PyJWTError as exc:
+        raise exceptions.AuthenticationFailed("Malformed token.") from exc
+    if header.get("alg") != ALGORITHM or not header.get("kid"):
+        raise exceptions.AuthenticationFailed("Token must be RS256 with a key id.")
+    key = key_set.get(str(header["kid"]))
+    if key is None:
+        raise exceptions.AuthenticationFailed("Token signed by an unknown key.")
+    try:
+        claims = jwt.decode(
+            token,
+            key=key.key,
+            algorithms=[ALGORITHM],
+            audience=settings.JWT_AUDIENCE,
+            issuer=settings.JWT_ISSUER,
+            leeway=settings.JWT_LEEWAY_SECONDS,
+            options={"require": REQUIRED_CLAIMS},
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise exceptions.AuthenticationFailed("Token has expired.", code="token_expired") from exc
+    except jwt.PyJWTError as exc:
+        raise exceptions.AuthenticationFailed(
+            f"Invalid token: {exc}.", code="token_invalid"
+        ) from exc
+    if claims.get("token_type") != "access":
+        raise exceptions.AuthenticationFailed("Not an access token.", code="token_invalid")
+    return claims
+
+
+class BearerJWTAuthentication(authentication.BaseAuthentication):
+    keyword = "Bearer"
+
+    def authenticate(self, request):
+        header = request.headers.get("Authorization", "")
+        if not header:
+            return None
+        scheme, _, token = header.partition(" ")
+        if scheme != self.keyword or not token.strip():
+            raise exceptions.AuthenticationFailed("Use 'Authorization: Bearer <token>'.")
+        claims = decode_access_token(token.strip())
+        return Principal.from_claims(claims), claims
+
+    def authenticate_header(self, request):
+        return f'{self.keyword} realm="pharmaconnect"'

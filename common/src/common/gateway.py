@@ -1,0 +1,94 @@
+"""Renders the gateway configuration from the service registry.
+
+``haproxy/haproxy.cfg`` is the native deployment's load balancer *and* gateway: it routes each
+service's path prefixes to its replicas, health-checks them, limits request rates per client
+IP and stamps an ``X-Request-ID`` on requests that come without one.
+"""
+
+import json
+
+from common.errors import problem
+from common.registry import GATEWAY_PORT, GATEWAY_STATS_PORT, SERVICES
+
+# Per client IP, over a sliding 10 s window; generous enough for the load tests on loopback.
+RATE_LIMIT_REQUESTS_PER_10S = 5000
+RATE_LIMIT_RETRY_AFTER_SECONDS = 10
+# Active checks every 2 s (down after 3 failures, up after 2 passes); 10 consecutive 5xx
+# answers to real traffic mark a replica down before its next check would.
+_SERVER_DEFAULTS = "check inter 2s fall 3 rise 2 observe layer7 error-limit 10 on-error mark-down"
+
+
+def _problem_string(status: int, code: str, detail: str) -> str:
+    """A problem+json body as a double-quoted HAProxy string."""
+    body = json.dumps(problem(status, code, detail), separators=(",", ":"))
+    return '"' + body.replace('"', '\\"') + '"'
+
+
+def render_haproxy(port_offset: int = 0) -> str:
+    """The native HAProxy config; ``port_offset`` shifts every port (a second, isolated stack)."""
+    routes, backends = [], []
+    for svc in SERVICES:
+        routes.append(f"    acl route_{svc.name} path_beg {' '.join(svc.prefixes)}")
+        routes.append(f"    use_backend be_{svc.name} if route_{svc.name}")
+        servers = "\n".join(
+            f"    server {svc.name}{i + 1} 127.0.0.1:{port}"
+            for i, port in enumerate(svc.ports(port_offset))
+        )
+        backends.append(
+            f"""backend be_{svc.name}
+    balance roundrobin
+    option httpchk
+    http-check send meth GET uri /healthz
+    http-check expect status 200
+    default-server {_SERVER_DEFAULTS}
+{servers}
+"""
+        )
+    not_found = _problem_string(404, "not_found", "No service serves this path.")
+    too_many = _problem_string(429, "rate_limited", "Too many requests from this address.")
+    rate_limit = (
+        f"http-request return status 429 content-type application/problem+json"
+        f" hdr Retry-After {RATE_LIMIT_RETRY_AFTER_SECONDS} string {too_many}"
+        f" if {{ sc_http_req_rate(0) gt {RATE_LIMIT_REQUESTS_PER_10S} }}"
+    )
+    route_lines = "\n".join(routes)
+    backend_blocks = "\n".join(backends)
+    return f"""# Rendered by `manage_all.py render-config` from common's service registry. Do not edit.
+global
+    log stdout format raw local0 info
+    maxconn 4096
+
+defaults
+    mode http
+    log global
+    option httplog
+    option forwardfor
+    option redispatch
+    # Only connection failures are retried: a POST that reached a server is never replayed.
+    retries 3
+    retry-on conn-failure
+    timeout connect 2s
+    timeout client 30s
+    timeout server 30s
+    timeout http-request 10s
+    timeout queue 10s
+
+frontend gateway
+    bind 127.0.0.1:{GATEWAY_PORT + port_offset}
+    stick-table type ip size 100k expire 1m store http_req_rate(10s)
+    http-request track-sc0 src
+    {rate_limit}
+    http-request set-header X-Request-ID %[uuid()] unless {{ req.hdr(X-Request-ID) -m found }}
+{route_lines}
+    default_backend be_not_found
+
+backend be_not_found
+    http-request return status 404 content-type application/problem+json string {not_found}
+
+{backend_blocks}
+listen stats
+    bind 127.0.0.1:{GATEWAY_STATS_PORT + port_offset}
+    stats enable
+    stats uri /stats
+    stats refresh 5s
+"""

@@ -1,0 +1,25 @@
+"""Gunicorn settings shared by every service (``-c python:common.gunicorn_conf``).
+
+Sync (process) workers: pybreaker holds a lock for the whole guarded call, which would
+serialise a threaded worker's upstream calls. Prometheus runs in multiprocess mode; the
+runner sets and empties ``PROMETHEUS_MULTIPROC_DIR`` before start.
+"""
+
+import os
+
+from prometheus_client import multiprocess
+
+worker_class = "sync"
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 10
+keepalive = 5
+# Keep the HTTP parser's limits explicit: big bodies are refused before Django sees them.
+limit_request_line = 8190
+accesslog = None  # the Django middleware writes one JSON line per request
+errorlog = "-"
+
+
+def child_exit(server, worker):
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        multiprocess.mark_process_dead(worker.pid)

@@ -1,0 +1,48 @@
+"""The service registry: the one table of services, their routes, databases and ports.
+
+HAProxy's config (and the Traefik config of the compose deployment) are rendered from it, and
+the native runner starts the replicas it lists. A test fails when a committed config drifts.
+"""
+
+from dataclasses import dataclass
+
+GATEWAY_PORT = 8080
+GATEWAY_STATS_PORT = 8404
+REPLICAS = 2
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str  # URL segment and Django app-label space: /api/<name>/, /admin/<name>/
+    first_port: int  # replica i listens on first_port + i
+
+    @property
+    def project(self) -> str:
+        return f"{self.name}_svc"
+
+    @property
+    def database(self) -> str:
+        return f"pharma_{self.name}"
+
+    @property
+    def prefixes(self) -> tuple[str, ...]:
+        return (f"/api/{self.name}/", f"/admin/{self.name}/", f"/static/{self.name}/")
+
+    def ports(self, offset: int = 0) -> list[int]:
+        return [self.first_port + offset + i for i in range(REPLICAS)]
+
+
+SERVICES: tuple[Service, ...] = (
+    Service("auth", 8101),
+    Service("catalog", 8111),
+    Service("orders", 8121),
+    Service("rx", 8131),
+    Service("pricing", 8141),
+)
+
+
+def service(name: str) -> Service:
+    for svc in SERVICES:
+        if svc.name == name:
+            return svc
+    raise KeyError(name)

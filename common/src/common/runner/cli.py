@@ -1,0 +1,167 @@
+"""Command line of ``manage_all.py``: one verb for each thing done to the whole platform."""
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+
+from common.gateway import render_haproxy
+from common.registry import SERVICES
+from common.runner import RunnerError, platform
+from common.runner.infra import create_databases, resolve
+from common.runner.profiles import PROFILES, ROOT
+from common.runner.services import manage, service_env
+
+HAPROXY_CONFIG = ROOT / "haproxy" / "haproxy.cfg"
+# The unit suites of each service share one Redis db, apart from the dev (0) and e2e (1) stacks.
+UNIT_TEST_REDIS_DB = 2
+
+
+def cmd_up(args) -> int:
+    platform.up(PROFILES[args.profile], embedded=args.embedded)
+    return 0
+
+
+def cmd_down(args) -> int:
+    platform.down(PROFILES[args.profile])
+    return 0
+
+
+def cmd_migrate(args) -> int:
+    profile = PROFILES[args.profile]
+    infra = resolve(profile.run_dir, embedded=args.embedded)
+    try:
+        create_databases(infra, [profile.db_prefix + svc.database for svc in SERVICES])
+        manage(["migrate", "--noinput"], infra, profile)
+    finally:
+        infra.stop()
+    platform.say("migrated every service")
+    return 0
+
+
+def cmd_seed(args) -> int:
+    profile = PROFILES[args.profile]
+    infra = resolve(profile.run_dir, embedded=args.embedded)
+    try:
+        manage(["seed"], infra, profile)
+    finally:
+        infra.stop()
+    platform.say("seeded every service")
+    return 0
+
+
+def cmd_check(args) -> int:
+    profile = PROFILES[args.profile]
+    infra = resolve(profile.run_dir, embedded=args.embedded)
+    try:
+        _check_services(infra, profile)
+    finally:
+        infra.stop()
+    platform.say("every service passes its checks")
+    return 0
+
+
+def _check_services(infra, profile) -> None:
+    """System checks, no model change without a migration, an OpenAPI schema without warnings."""
+    manage(["check", "--fail-level", "WARNING"], infra, profile)
+    manage(["makemigrations", "--check", "--dry-run"], infra, profile)
+    with tempfile.TemporaryDirectory() as tmp:
+        manage(
+            ["spectacular", "--validate", "--fail-on-warn", "--file", f"{tmp}/schema.yaml"],
+            infra,
+            profile,
+        )
+
+
+def cmd_render_config(args) -> int:
+    HAPROXY_CONFIG.write_text(render_haproxy())
+    platform.say(f"wrote {HAPROXY_CONFIG.relative_to(ROOT)}")
+    return 0
+
+
+def cmd_test(args) -> int:
+    """Lint, checks, every service's suite, then the cross-service suite; non-zero on failure."""
+    profile = PROFILES["e2e"]
+    infra = resolve(ROOT / ".run" / "test", embedded=args.embedded)
+    bin_dir = os.path.dirname(sys.executable)
+    failures = []
+
+    def step(name: str, cmd: list[str], cwd=ROOT, env=None) -> None:
+        platform.say(f"── {name}")
+        if subprocess.run(cmd, cwd=cwd, env=env).returncode != 0:
+            failures.append(name)
+
+    try:
+        step("ruff lint", [f"{bin_dir}/ruff", "check", "."])
+        step("ruff format", [f"{bin_dir}/ruff", "format", "--check", "."])
+        try:
+            _check_services(infra, profile)
+        except RunnerError as exc:
+            platform.say(f"check failed: {exc}")
+            failures.append("service checks")
+        unit_env = {
+            **os.environ,
+            "DATABASE_URL": infra.postgres_url,
+            "REDIS_URL": infra.redis_db_url(UNIT_TEST_REDIS_DB),
+        }
+        step(
+            "common",
+            [f"{bin_dir}/pytest", "-q", *args.pytest_args],
+            cwd=ROOT / "common",
+            env=unit_env,
+        )
+        for svc in SERVICES:
+            if any((ROOT / svc.project / "tests").glob("test_*.py")):
+                env = service_env(svc, infra, profile)
+                env["REDIS_URL"] = infra.redis_db_url(UNIT_TEST_REDIS_DB)
+                step(
+                    svc.name,
+                    [f"{bin_dir}/pytest", "-q", *args.pytest_args],
+                    cwd=ROOT / svc.project,
+                    env=env,
+                )
+        e2e_env = {**os.environ, "DATABASE_URL": infra.postgres_url, "REDIS_URL": infra.redis_url}
+        step(
+            "cross-service",
+            [f"{bin_dir}/pytest", "-q", *args.pytest_args],
+            cwd=ROOT / "tests",
+            env=e2e_env,
+        )
+    finally:
+        infra.stop()
+    if failures:
+        platform.say(f"FAILED: {', '.join(failures)}")
+        return 1
+    platform.say("all suites passed")
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="manage_all.py", description="Run the whole PharmaConnect platform."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, func, text in [
+        ("up", cmd_up, "start everything in the foreground until Ctrl-C"),
+        ("down", cmd_down, "stop what `up` started"),
+        ("migrate", cmd_migrate, "create the databases and migrate every service"),
+        ("seed", cmd_seed, "load the demo data (idempotent)"),
+        ("check", cmd_check, "system checks, missing migrations, OpenAPI schema warnings"),
+        ("render-config", cmd_render_config, "render haproxy/haproxy.cfg from the registry"),
+        ("test", cmd_test, "lint, checks and every test suite"),
+    ]:
+        sub = commands.add_parser(name, help=text)
+        sub.set_defaults(func=func)
+        sub.add_argument("--profile", choices=sorted(PROFILES), default="dev")
+        sub.add_argument(
+            "--embedded", action="store_true", help="use private Postgres and Redis under .run/"
+        )
+        if name == "test":
+            sub.add_argument("pytest_args", nargs="*", help="passed to every pytest run")
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except RunnerError as exc:
+        print(f"manage_all.py {args.command}: error: {exc}", file=sys.stderr, flush=True)
+        return 1

@@ -1,0 +1,89 @@
+"""Pytest plugin for the services' suites (``-p common.testing``): tokens and API clients.
+
+Tokens are minted with a test RSA key whose JWKS is installed in the service's key cache, so
+the real verification path (kid lookup, RS256, iss/aud/exp) runs in every test.
+"""
+
+import functools
+import time
+import uuid
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from django.conf import settings
+from rest_framework.test import APIClient
+
+from common.jwks import key_set
+
+TEST_KID = "test-key-1"
+
+
+@functools.cache
+def test_private_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def test_private_pem() -> bytes:
+    return test_private_key().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+
+
+def test_jwks() -> dict:
+    jwk = jwt.algorithms.RSAAlgorithm.to_jwk(test_private_key().public_key(), as_dict=True)
+    return {"keys": [{**jwk, "kid": TEST_KID, "alg": "RS256", "use": "sig"}]}
+
+
+def mint_token(
+    *,
+    role: str | None = None,
+    sub: str | None = "1",
+    org: str | None = None,
+    org_type: str | None = None,
+    scope: str = "",
+    lifetime: int = 300,
+    **overrides,
+) -> str:
+    """An access token as auth_svc would issue it; ``overrides`` replace or add claims."""
+    now = int(time.time())
+    claims = {
+        "iss": settings.JWT_ISSUER,
+        "aud": settings.JWT_AUDIENCE,
+        "sub": sub,
+        "role": role,
+        "org": org,
+        "org_type": org_type,
+        "scope": scope,
+        "jti": uuid.uuid4().hex,
+        "iat": now,
+        "exp": now + lifetime,
+        "token_type": "access",
+    }
+    claims.update(overrides)
+    claims = {name: value for name, value in claims.items() if value is not None}
+    return jwt.encode(claims, test_private_pem(), algorithm="RS256", headers={"kid": TEST_KID})
+
+
+def service_token(scope: str, client_id: str = "orders-service") -> str:
+    return mint_token(sub=None, role=None, scope=scope, client_id=client_id)
+
+
+@pytest.fixture(autouse=True)
+def _test_signing_keys():
+    key_set.install(test_jwks())
+    yield
+
+
+@pytest.fixture
+def api_client():
+    """``api_client(token)`` → a DRF test client sending that bearer token."""
+
+    def make(token: str | None = None) -> APIClient:
+        client = APIClient()
+        if token:
+            client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+        return client
+
+    return make

@@ -1,0 +1,21 @@
+"""URL patterns every service serves: probes, metrics, OpenAPI schema, Swagger UI, admin."""
+
+from django.contrib import admin
+from django.urls import path
+from django_prometheus.exports import ExportToDjangoView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from common import health
+
+
+def service_urlpatterns(name: str) -> list:
+    admin.site.site_header = f"PharmaConnect — {name}"
+    admin.site.site_title = f"PharmaConnect {name} admin"
+    return [
+        path("healthz", health.healthz, name="healthz"),
+        path("readyz", health.readyz, name="readyz"),
+        path("metrics", ExportToDjangoView, name="metrics"),
+        path(f"api/{name}/schema/", SpectacularAPIView.as_view(), name="schema"),
+        path(f"api/{name}/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+        path(f"admin/{name}/", admin.site.urls),
+    ]

@@ -1,0 +1,8 @@
+"""Settings of the rx service: the common base plus what is its own."""
+
+from common.settings import *  # noqa: F403
+from common.settings import COMMON_APPS, service_settings
+
+globals().update(service_settings("rx"))
+
+INSTALLED_APPS = [*COMMON_APPS]
