@@ -89,7 +89,7 @@ def problem(status: int, code: str, detail: str, **extra) -> dict:
 def _drf_code(exc: drf.APIException) -> str:
     if isinstance(exc, drf.ValidationError):
         return "invalid"
-    return exc.default_code
+    return getattr(exc.detail, "code", None) or exc.default_code
 
 
 def problem_exception_handler(exc, context):

@@ -53,7 +53,7 @@ def render_haproxy(port_offset: int = 0) -> str:
     )
     route_lines = "\n".join(routes)
     backend_blocks = "\n".join(backends)
-    return f"""# Rendered by `manage_all.py render-config` from common's service registry. Do not edit.
+    return f"""# Rendered by `manage_all.py render-config` from the service registry. Do not edit.
 global
     log stdout format raw local0 info
     maxconn 4096

@@ -12,6 +12,9 @@ REQUEST_ID_HEADER = "X-Request-ID"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 access_log = logging.getLogger("pharma.access")
+# Probes and scrapes arrive every few seconds from HAProxy and Prometheus; logging them drowns
+# the requests people make.
+UNLOGGED_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 
 
 class RequestIdMiddleware:
@@ -27,6 +30,8 @@ class RequestIdMiddleware:
         try:
             response = self.get_response(request)
             response[REQUEST_ID_HEADER] = request_id
+            if request.path in UNLOGGED_PATHS:
+                return response
             access_log.info(
                 "request",
                 extra={

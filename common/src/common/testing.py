@@ -13,7 +13,6 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
-from rest_framework.test import APIClient
 
 from common.jwks import key_set
 
@@ -21,18 +20,18 @@ TEST_KID = "test-key-1"
 
 
 @functools.cache
-def test_private_key() -> rsa.RSAPrivateKey:
+def signing_key() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
-def test_private_pem() -> bytes:
-    return test_private_key().private_bytes(
+def signing_key_pem() -> bytes:
+    return signing_key().private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
 
 
-def test_jwks() -> dict:
-    jwk = jwt.algorithms.RSAAlgorithm.to_jwk(test_private_key().public_key(), as_dict=True)
+def signing_jwks() -> dict:
+    jwk = jwt.algorithms.RSAAlgorithm.to_jwk(signing_key().public_key(), as_dict=True)
     return {"keys": [{**jwk, "kid": TEST_KID, "alg": "RS256", "use": "sig"}]}
 
 
@@ -63,7 +62,7 @@ def mint_token(
     }
     claims.update(overrides)
     claims = {name: value for name, value in claims.items() if value is not None}
-    return jwt.encode(claims, test_private_pem(), algorithm="RS256", headers={"kid": TEST_KID})
+    return jwt.encode(claims, signing_key_pem(), algorithm="RS256", headers={"kid": TEST_KID})
 
 
 def service_token(scope: str, client_id: str = "orders-service") -> str:
@@ -72,13 +71,15 @@ def service_token(scope: str, client_id: str = "orders-service") -> str:
 
 @pytest.fixture(autouse=True)
 def _test_signing_keys():
-    key_set.install(test_jwks())
+    key_set.install(signing_jwks())
     yield
 
 
 @pytest.fixture
 def api_client():
     """``api_client(token)`` → a DRF test client sending that bearer token."""
+
+    from rest_framework.test import APIClient  # DRF reads settings on import: after setup
 
     def make(token: str | None = None) -> APIClient:
         client = APIClient()

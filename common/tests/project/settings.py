@@ -1,0 +1,9 @@
+"""A minimal service built on the common base, to test ``common`` as services use it."""
+
+from common.settings import *  # noqa: F403
+from common.settings import COMMON_APPS, service_settings
+
+globals().update(service_settings("commontest"))
+
+INSTALLED_APPS = [*COMMON_APPS]
+ROOT_URLCONF = "tests.project.urls"

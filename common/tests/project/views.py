@@ -1,0 +1,68 @@
+"""Endpoints exercising each piece of ``common`` the way a service's views would."""
+
+from django.contrib.auth.models import Group
+from rest_framework import generics, serializers
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.response import Response
+
+from common.errors import Conflict
+from common.permissions import has_role, service_scope
+
+
+@api_view(["GET"])
+def whoami(request):
+    user = request.user
+    return Response(
+        {
+            "sub": user.sub,
+            "role": user.role,
+            "org": user.org,
+            "org_type": user.org_type,
+            "scopes": sorted(user.scopes),
+            "is_service": user.is_service,
+        }
+    )
+
+
+@api_view(["GET"])
+@permission_classes([has_role("distributor", "admin")])
+def distributors_only(request):
+    return Response({"ok": True})
+
+
+@api_view(["POST"])
+@permission_classes([service_scope("inventory:reserve")])
+def reserve(request):
+    return Response({"ok": True})
+
+
+@api_view(["POST"])
+def conflict(request):
+    raise Conflict("Not enough stock.", code="insufficient_stock", extra={"lines": []})
+
+
+class QuantityIn(serializers.Serializer):
+    quantity = serializers.IntegerField(min_value=1)
+
+
+@api_view(["POST"])
+def validate(request):
+    payload = QuantityIn(data=request.data)
+    payload.is_valid(raise_exception=True)
+    return Response(payload.validated_data)
+
+
+@api_view(["GET"])
+def crash(request):
+    raise RuntimeError("a bug")
+
+
+class GroupOut(serializers.ModelSerializer):
+    class Meta:
+        model = Group
+        fields = ["id", "name"]
+
+
+class GroupList(generics.ListAPIView):
+    queryset = Group.objects.order_by("id")
+    serializer_class = GroupOut
