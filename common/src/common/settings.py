@@ -161,6 +161,8 @@ def service_settings(name: str) -> dict:
         "SESSION_COOKIE_NAME": f"{name}_sessionid",
         "CSRF_COOKIE_NAME": f"{name}_csrftoken",
         "SESSION_COOKIE_PATH": f"/admin/{name}/",
+        "LOGIN_URL": f"/admin/{name}/login/",
+        "LOGIN_REDIRECT_URL": f"/admin/{name}/",
         "SPECTACULAR_SETTINGS": {
             "TITLE": f"PharmaConnect {name} API",
             "VERSION": "1.0.0",

@@ -29,8 +29,8 @@ class Infra:
 
     def redis_db_url(self, db: int) -> str:
         parts = urlsplit(self.redis_url)
-        if parts.scheme == "unix":
-            return urlunsplit(parts._replace(query=f"db={db}"))
+        if parts.scheme == "unix":  # urlunsplit would drop the empty authority
+            return f"unix://{parts.path}?db={db}"
         return urlunsplit(parts._replace(path=f"/{db}"))
 
     def stop(self) -> None:
@@ -86,7 +86,7 @@ def resolve(run_dir: Path, *, embedded: bool = False) -> Infra:
 def _without_db(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme == "unix":
-        return urlunsplit(parts._replace(query=""))
+        return f"unix://{parts.path}"
     return urlunsplit(parts._replace(path=""))
 
 

@@ -37,4 +37,6 @@ PROFILES = {
     "dev": Profile("dev", port_offset=0, db_prefix="", redis_db=0),
     # The cross-service test suite's own stack, so it never touches a running dev stack.
     "e2e": Profile("e2e", port_offset=10000, db_prefix="e2e_", redis_db=1),
+    # The runner's own tests (failures, embedded servers, down) while the e2e stack runs.
+    "check": Profile("check", port_offset=20000, db_prefix="check_", redis_db=3),
 }

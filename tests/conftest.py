@@ -1,0 +1,80 @@
+"""Cross-service tests: the real platform, started by ``manage_all.py up --profile e2e``,
+reached through HAProxy exactly as a client would."""
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+READY_LINE = "PharmaConnect is up"
+BOOT_TIMEOUT_SECONDS = 240
+
+
+class RunningPlatform:
+    def __init__(self, process: subprocess.Popen, output: list[str], gateway: str):
+        self.process = process
+        self.output = output
+        self.gateway = gateway
+
+    def url(self, path: str) -> str:
+        return f"{self.gateway}{path}"
+
+
+def start_platform(profile: str, *extra: str, env: dict | None = None) -> RunningPlatform:
+    """Start ``up`` and wait for its ready line; fail with its output if it never comes."""
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "manage_all.py"), "up", "--profile", profile, *extra],
+        cwd=ROOT,
+        env=env or dict(os.environ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    output: list[str] = []
+    ready = threading.Event()
+
+    def pump() -> None:
+        for line in process.stdout:
+            output.append(line.rstrip())
+            if READY_LINE in line:
+                ready.set()
+
+    threading.Thread(target=pump, daemon=True).start()
+    deadline = time.monotonic() + BOOT_TIMEOUT_SECONDS
+    while not ready.is_set() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    if not ready.is_set():
+        stop_platform(process)
+        pytest.fail(f"`up --profile {profile}` did not become ready:\n" + "\n".join(output[-30:]))
+    gateway = next(line.split(" at ")[1].split()[0] for line in output if READY_LINE in line)
+    return RunningPlatform(process, output, gateway)
+
+
+def stop_platform(process: subprocess.Popen) -> int:
+    if process.poll() is None:
+        process.send_signal(2)  # SIGINT, as Ctrl-C
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    return process.returncode
+
+
+@pytest.fixture(scope="session")
+def platform() -> Iterator[RunningPlatform]:
+    running = start_platform("e2e")
+    yield running
+    stop_platform(running.process)
+
+
+@pytest.fixture(scope="session")
+def http() -> requests.Session:
+    return requests.Session()

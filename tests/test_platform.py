@@ -1,0 +1,99 @@
+"""Each of the five services boots, migrates and serves its admin, OpenAPI schema, Swagger UI
+and probes, through HAProxy."""
+
+import re
+
+import pytest
+import requests
+
+from common.registry import SERVICES
+
+NAMES = [svc.name for svc in SERVICES]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_openapi_schema_is_served(platform, http, name):
+    response = http.get(platform.url(f"/api/{name}/schema/"), params={"format": "json"})
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["openapi"].startswith("3.")
+    assert schema["info"]["title"] == f"PharmaConnect {name} API"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_swagger_ui_and_its_assets_are_served(platform, http, name):
+    page = http.get(platform.url(f"/api/{name}/docs/"))
+    assert page.status_code == 200
+    assert "swagger-ui" in page.text
+    for asset in re.findall(r'src="(/static/[^"]+)"', page.text):
+        assert http.get(platform.url(asset)).status_code == 200, asset
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_admin_signs_in_the_demo_admin(platform, name):
+    session = requests.Session()
+    login_url = platform.url(f"/admin/{name}/login/")
+    page = session.get(login_url)
+    assert page.status_code == 200
+    form = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page.text))
+    assert form["next"] == f"/admin/{name}/"
+    response = session.post(
+        login_url,
+        data={**form, "username": "admin", "password": "pharma-demo-2026"},
+        headers={"Referer": login_url},
+        allow_redirects=True,
+    )
+    assert response.status_code == 200
+    assert response.url == platform.url(f"/admin/{name}/")
+    assert "Log out" in response.text
+    stylesheet = re.search(r'href="(/static/[^"]+base\.css)"', response.text).group(1)
+    assert session.get(platform.url(stylesheet)).status_code == 200
+
+
+def test_haproxy_health_checks_every_replica_up(platform):
+    from common.runner.platform import gateway_server_states
+    from common.runner.profiles import PROFILES
+
+    states = gateway_server_states(PROFILES["e2e"])
+    expected = {f"{svc.name}/{svc.name}{i + 1}" for svc in SERVICES for i in range(2)}
+    assert set(states) == expected
+    assert set(states.values()) == {"UP"}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_replica_answers_its_probes(http, platform, name):
+    from common.registry import service
+    from common.runner.profiles import PROFILES
+
+    for port in service(name).ports(PROFILES["e2e"].port_offset):
+        assert http.get(f"http://127.0.0.1:{port}/healthz").json() == {"status": "ok"}
+        ready = http.get(f"http://127.0.0.1:{port}/readyz")
+        assert ready.status_code == 200, ready.text
+        assert "django_http_requests" in http.get(f"http://127.0.0.1:{port}/metrics").text
+
+
+@pytest.mark.parametrize("path", ["/metrics", "/healthz", "/readyz", "/", "/api/nothing/"])
+def test_internal_and_unknown_paths_are_not_routed(platform, http, path):
+    response = http.get(platform.url(path))
+    assert response.status_code == 404
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "not_found"
+
+
+def test_request_ids_are_propagated_or_created_at_the_gateway(platform, http):
+    mine = http.get(platform.url("/api/catalog/schema/"), headers={"X-Request-ID": "e2e-1"})
+    assert mine.headers["X-Request-ID"] == "e2e-1"
+    generated = http.get(platform.url("/api/catalog/schema/")).headers["X-Request-ID"]
+    assert re.fullmatch(r"[0-9a-f-]{36}", generated)  # HAProxy's uuid()
+
+
+def test_both_replicas_serve_traffic(platform, http):
+    """Round-robin: twenty requests reach both catalog replicas (their logs show them)."""
+    from common.runner.profiles import PROFILES
+
+    logs = PROFILES["e2e"].run_dir / "logs"
+    marker = "balance-check"
+    for i in range(20):
+        http.get(platform.url("/api/catalog/schema/"), headers={"X-Request-ID": f"{marker}-{i}"})
+    seen = [marker in (logs / f"catalog-{n}.log").read_text() for n in (1, 2)]
+    assert seen == [True, True]
