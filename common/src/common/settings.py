@@ -148,6 +148,10 @@ def service_settings(name: str) -> dict:
     db["ENGINE"] = "django_prometheus.db.backends.postgresql"
     return {
         "SERVICE_NAME": name,
+        # This service's own OAuth2 client, for calls to other services. auth_svc's `seed`
+        # creates the local ones with these development defaults; deployments set both.
+        "SERVICE_CLIENT_ID": os.environ.get("SERVICE_CLIENT_ID", f"{name}-service"),
+        "SERVICE_CLIENT_SECRET": os.environ.get("SERVICE_CLIENT_SECRET", f"{name}-local-secret"),
         "DATABASES": {"default": db},
         "CACHES": {
             "default": {

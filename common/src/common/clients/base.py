@@ -66,19 +66,21 @@ class ServiceClient:
         path: str,
         *,
         json: dict | None = None,
+        data: dict | None = None,
         params: dict | None = None,
         idempotency_key: str | None = None,
+        authenticated: bool = True,
     ) -> requests.Response:
         """Send one call through the breaker; answers below 500 are returned as they are."""
         headers = {"X-Request-ID": request_id_var.get(), "Accept": "application/json"}
-        if self.token_provider is not None:
+        if authenticated and self.token_provider is not None:
             headers["Authorization"] = f"Bearer {self.token_provider()}"
         if idempotency_key:
             headers["Idempotency-Key"] = idempotency_key
         url = f"{self.base_url}/{path.lstrip('/')}"
         try:
             return breaker_for(self.upstream).call(
-                self._send, method, url, json=json, params=params, headers=headers
+                self._send, method, url, json=json, data=data, params=params, headers=headers
             )
         except pybreaker.CircuitBreakerError as exc:
             raise UpstreamUnavailable(self.upstream, "circuit open") from exc

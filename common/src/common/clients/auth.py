@@ -1,0 +1,71 @@
+"""The client for auth_svc, and this service's own token (OAuth2 client credentials).
+
+A service calls others with its own access token, obtained from auth_svc with its client id
+and secret and cached in the process until shortly before it expires.
+"""
+
+import threading
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from common.clients.base import ServiceClient
+from common.errors import UpstreamUnavailable
+
+# Renew this long before expiry, so a token never expires on its way to the upstream.
+RENEW_BEFORE_EXPIRY_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    access_token: str
+    expires_in: int
+    scope: str
+
+
+class AuthClient(ServiceClient):
+    upstream = "auth"
+
+    def client_credentials(self, *, client_id: str, client_secret: str, scope: str) -> IssuedToken:
+        response = self.request(
+            "POST",
+            "oauth/token/",
+            data={
+                "grant_type": "client_credentials",
+                "client_id": client_id,
+                "client_secret": client_secret,
+                "scope": scope,
+            },
+            authenticated=False,
+        )
+        if response.status_code != 200:
+            # A refused credential is a deployment fault this service cannot work around.
+            raise UpstreamUnavailable(
+                "auth", f"client credentials refused ({response.status_code})"
+            )
+        body = response.json()
+        return IssuedToken(body["access_token"], int(body["expires_in"]), body.get("scope", ""))
+
+
+class ServiceToken:
+    """Callable token provider for ``ServiceClient(token_provider=...)``."""
+
+    def __init__(self, *, scope: str, client: AuthClient | None = None):
+        self.scope = scope
+        self.client = client or AuthClient()
+        self._token: IssuedToken | None = None
+        self._renew_at = 0.0
+        self._lock = threading.Lock()
+
+    def __call__(self) -> str:
+        with self._lock:
+            if self._token is None or time.monotonic() >= self._renew_at:
+                self._token = self.client.client_credentials(
+                    client_id=settings.SERVICE_CLIENT_ID,
+                    client_secret=settings.SERVICE_CLIENT_SECRET,
+                    scope=self.scope,
+                )
+                lifetime = max(0, self._token.expires_in - RENEW_BEFORE_EXPIRY_SECONDS)
+                self._renew_at = time.monotonic() + lifetime
+            return self._token.access_token
