@@ -20,7 +20,7 @@ def _b64(data: dict) -> str:
 
 
 def _claims(**overrides) -> dict:
-    token = mint_token(role="hospital", org="7", org_type="hospital")
+    token = mint_token(role="hospital", org=7, org_type="hospital")
     claims = jwt.decode(token, options={"verify_signature": False})
     claims.update(overrides)
     return claims
@@ -35,13 +35,13 @@ def _assert_rejected(api_client, token: str, code: str = "token_invalid") -> Non
 
 @pytest.mark.django_db
 def test_a_valid_person_token_yields_its_claims(api_client):
-    token = mint_token(role="hospital", sub="42", org="7", org_type="hospital", scope="orders:read")
+    token = mint_token(role="hospital", sub="42", org=7, org_type="hospital", scope="orders:read")
     response = api_client(token).get(WHOAMI)
     assert response.status_code == 200
     assert response.json() == {
         "sub": "42",
         "role": "hospital",
-        "org": "7",
+        "org": 7,
         "org_type": "hospital",
         "scopes": ["orders:read"],
         "is_service": False,
@@ -104,6 +104,10 @@ def test_tampered_claims_break_the_signature(api_client):
     header, _, signature = mint_token(role="patient").split(".")
     forged = f"{header}.{_b64(_claims(role='admin'))}.{signature}"
     _assert_rejected(api_client, forged)
+
+
+def test_a_malformed_org_claim_is_refused(api_client):
+    _assert_rejected(api_client, mint_token(role="hospital", org="seven"))
 
 
 def test_refresh_token_is_not_an_access_token(api_client):

@@ -8,7 +8,7 @@ from common.testing import mint_token
 
 @pytest.fixture
 def signed_in(api_client):
-    return api_client(mint_token(role="hospital", org="7", org_type="hospital"))
+    return api_client(mint_token(role="hospital", org=7, org_type="hospital"))
 
 
 def test_application_error_keeps_its_code_status_and_extra_fields(signed_in):

@@ -23,7 +23,7 @@ class Principal:
 
     sub: str | None
     role: str | None
-    org: str | None
+    org: int | None
     org_type: str | None
     scopes: frozenset[str] = field(default_factory=frozenset)
     client_id: str | None = None
@@ -45,7 +45,7 @@ class Principal:
         return cls(
             sub=str(claims["sub"]) if claims.get("sub") is not None else None,
             role=claims.get("role"),
-            org=str(claims["org"]) if claims.get("org") is not None else None,
+            org=int(claims["org"]) if claims.get("org") is not None else None,
             org_type=claims.get("org_type"),
             scopes=frozenset((claims.get("scope") or "").split()),
             client_id=claims.get("client_id"),
@@ -96,7 +96,12 @@ class BearerJWTAuthentication(authentication.BaseAuthentication):
         if scheme != self.keyword or not token.strip():
             raise exceptions.AuthenticationFailed("Use 'Authorization: Bearer <token>'.")
         claims = decode_access_token(token.strip())
-        return Principal.from_claims(claims), claims
+        try:
+            return Principal.from_claims(claims), claims
+        except (TypeError, ValueError) as exc:
+            raise exceptions.AuthenticationFailed(
+                "Malformed claims.", code="token_invalid"
+            ) from exc
 
     def authenticate_header(self, request):
         return f'{self.keyword} realm="pharmaconnect"'

@@ -39,7 +39,7 @@ def mint_token(
     *,
     role: str | None = None,
     sub: str | None = "1",
-    org: str | None = None,
+    org: int | None = None,
     org_type: str | None = None,
     scope: str = "",
     lifetime: int = 300,

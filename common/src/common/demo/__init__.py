@@ -1,0 +1,15 @@
+"""Demo data every service's ``seed`` agrees on (services never read each other's tables, so
+shared demo ids are fixed here). Never used outside ``seed`` and tests."""
+
+# Organization ids in auth_svc; other services reference organizations by these ids.
+ACME_DISTRIBUTION = 1  # distributor: Acme Pharma Distribution
+ST_MARYS_HOSPITAL = 2  # hospital with DEA CII-CV and a state licence, and a contract
+RIVERSIDE_GENERAL = 3  # hospital with a state licence only (no DEA), and a contract
+CORNER_PHARMACY = 4  # pharmacy with DEA CIII-CV and a state licence
+
+ORGANIZATIONS = {
+    ACME_DISTRIBUTION: ("Acme Pharma Distribution", "distributor"),
+    ST_MARYS_HOSPITAL: ("St. Mary's Hospital", "hospital"),
+    RIVERSIDE_GENERAL: ("Riverside General", "hospital"),
+    CORNER_PHARMACY: ("Corner Pharmacy", "pharmacy"),
+}
