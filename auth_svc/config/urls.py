@@ -1,6 +1,33 @@
-from common.urls import service_urlpatterns
+from django.urls import path
 
-urlpatterns = [*service_urlpatterns("auth")]
+from accounts import apis as accounts
+from common.urls import service_urlpatterns
+from organizations import apis as organizations
+from tokens import apis as tokens
+
+api = "api/auth/"
+urlpatterns = [
+    *service_urlpatterns("auth"),
+    path(f"{api}token/", tokens.LoginApi.as_view(), name="token"),
+    path(f"{api}token/refresh/", tokens.RefreshApi.as_view(), name="token-refresh"),
+    path(f"{api}token/revoke/", tokens.RevokeApi.as_view(), name="token-revoke"),
+    path(f"{api}oauth/token/", tokens.OAuthTokenView.as_view(), name="oauth-token"),
+    path(f"{api}.well-known/jwks.json", tokens.JwksApi.as_view(), name="jwks"),
+    path(
+        f"{api}.well-known/openid-configuration",
+        tokens.OpenIdConfigurationApi.as_view(),
+        name="openid-configuration",
+    ),
+    path(f"{api}me/", accounts.MeApi.as_view(), name="me"),
+    path(f"{api}register/", accounts.RegisterApi.as_view(), name="register"),
+    path(f"{api}users/", accounts.UserListApi.as_view(), name="users"),
+    path(f"{api}organizations/", organizations.OrganizationListApi.as_view(), name="organizations"),
+    path(
+        f"{api}organizations/<int:pk>/",
+        organizations.OrganizationDetailApi.as_view(),
+        name="organization",
+    ),
+]
 
 handler404 = "common.errors.not_found_view"
 handler500 = "common.errors.server_error_view"

@@ -5,6 +5,7 @@ A token is accepted only when its header names a known ``kid`` with ``alg: RS256
 claims the platform authorizes on; there is no user row in the verifying service.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import jwt
@@ -34,7 +35,9 @@ class Principal:
 
     @property
     def is_service(self) -> bool:
-        return self.sub is None
+        """A platform service's own token: no person and no role. (A B2B integration's
+        client-credentials token has no person either, but acts in its organization's role.)"""
+        return self.sub is None and self.role is None
 
     @property
     def pk(self) -> str | None:
@@ -53,7 +56,9 @@ class Principal:
         )
 
 
-def decode_access_token(token: str) -> dict:
+def decode_access_token(
+    token: str, *, key_lookup: Callable[[str], jwt.PyJWK | None] = key_set.get
+) -> dict:
     """Verify an access token and return its claims, or raise ``AuthenticationFailed``."""
     try:
         header = jwt.get_unverified_header(token)
@@ -61,7 +66,7 @@ def decode_access_token(token: str) -> dict:
         raise exceptions.AuthenticationFailed("Malformed token.") from exc
     if header.get("alg") != ALGORITHM or not header.get("kid"):
         raise exceptions.AuthenticationFailed("Token must be RS256 with a key id.")
-    key = key_set.get(str(header["kid"]))
+    key = key_lookup(str(header["kid"]))
     if key is None:
         raise exceptions.AuthenticationFailed("Token signed by an unknown key.")
     try:
@@ -95,13 +100,17 @@ class BearerJWTAuthentication(authentication.BaseAuthentication):
         scheme, _, token = header.partition(" ")
         if scheme != self.keyword or not token.strip():
             raise exceptions.AuthenticationFailed("Use 'Authorization: Bearer <token>'.")
-        claims = decode_access_token(token.strip())
+        claims = decode_access_token(token.strip(), key_lookup=self.key_lookup)
         try:
             return Principal.from_claims(claims), claims
         except (TypeError, ValueError) as exc:
             raise exceptions.AuthenticationFailed(
                 "Malformed claims.", code="token_invalid"
             ) from exc
+
+    def key_lookup(self, kid: str) -> jwt.PyJWK | None:
+        """The issuer's public key ``kid``; auth_svc, the issuer, reads its own keys."""
+        return key_set.get(kid)
 
     def authenticate_header(self, request):
         return f'{self.keyword} realm="pharmaconnect"'

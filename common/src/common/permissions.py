@@ -11,14 +11,15 @@ def _principal(request) -> Principal | None:
 
 
 def has_role(*roles: str) -> type[BasePermission]:
-    """People whose token carries one of ``roles``."""
+    """Callers whose token carries one of ``roles``: people, and B2B integrations acting in
+    their organization's role. Platform services have no role and never pass."""
 
     class HasRole(BasePermission):
         message = f"Requires one of the roles: {', '.join(roles)}."
 
         def has_permission(self, request, view) -> bool:
             principal = _principal(request)
-            return principal is not None and not principal.is_service and principal.role in roles
+            return principal is not None and principal.role in roles
 
     HasRole.__name__ = f"HasRole[{'|'.join(roles)}]"
     return HasRole

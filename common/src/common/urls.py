@@ -5,13 +5,23 @@ from django.urls import path
 from django_prometheus.exports import ExportToDjangoView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from common import health
+from common import health, sso
 
 
 def service_urlpatterns(name: str) -> list:
     admin.site.site_header = f"PharmaConnect — {name}"
     admin.site.site_title = f"PharmaConnect {name} admin"
+    # Every admin but auth's own signs in through auth_svc (single sign-on).
+    sign_in = (
+        []
+        if name == "auth"
+        else [
+            path(f"admin/{name}/login/", sso.sso_login, name="sso_login"),
+            path(f"admin/{name}/logout/", sso.sso_logout, name="sso_logout"),
+        ]
+    )
     return [
+        *sign_in,
         path("healthz", health.healthz, name="healthz"),
         path("readyz", health.readyz, name="readyz"),
         path("metrics", ExportToDjangoView, name="metrics"),

@@ -1,0 +1,79 @@
+"""Login throttling: repeated failures lock an account, and an address, out for a while.
+
+Counters live in Redis (shared by every replica) and change atomically. If Redis is down,
+logins go on unthrottled rather than locking everyone out; the failure is logged.
+"""
+
+import logging
+
+import redis
+from django.conf import settings
+
+from common.errors import ApplicationError
+from common.redis import get_redis
+
+log = logging.getLogger(__name__)
+PREFIX = "pharma:login"
+
+
+class TooManyAttempts(ApplicationError):
+    status = 429
+    code = "too_many_attempts"
+
+    def __init__(self, retry_after: int):
+        super().__init__(
+            "Too many failed sign-ins; try again later.",
+            headers={"Retry-After": str(max(1, retry_after))},
+        )
+
+
+def _subjects(username: str, ip: str) -> list[tuple[str, int]]:
+    return [
+        (f"acct:{username.strip().lower()}", settings.LOGIN_MAX_FAILURES_PER_ACCOUNT),
+        (f"ip:{ip}", settings.LOGIN_MAX_FAILURES_PER_IP),
+    ]
+
+
+def login_allowed_check(*, username: str, ip: str) -> None:
+    """Raise ``TooManyAttempts`` while the account or the address is locked out."""
+    try:
+        ttls = [
+            get_redis().ttl(f"{PREFIX}:lock:{subject}") for subject, _ in _subjects(username, ip)
+        ]
+    except redis.RedisError:
+        log.warning("login throttling unavailable: redis down")
+        return
+    locked = [ttl for ttl in ttls if ttl and ttl > 0]
+    if locked:
+        raise TooManyAttempts(retry_after=max(locked))
+
+
+def login_failure_record(*, username: str, ip: str) -> None:
+    try:
+        pipe = get_redis().pipeline()
+        for subject, _ in _subjects(username, ip):
+            pipe.incr(f"{PREFIX}:fail:{subject}")
+            pipe.expire(f"{PREFIX}:fail:{subject}", settings.LOGIN_FAILURE_WINDOW_SECONDS, nx=True)
+        counts = pipe.execute()[::2]
+        for (subject, limit), count in zip(_subjects(username, ip), counts, strict=True):
+            if count >= limit:
+                get_redis().set(f"{PREFIX}:lock:{subject}", 1, ex=settings.LOGIN_LOCKOUT_SECONDS)
+                get_redis().delete(f"{PREFIX}:fail:{subject}")
+    except redis.RedisError:
+        log.warning("login throttling unavailable: redis down")
+
+
+def login_success_record(*, username: str) -> None:
+    try:
+        get_redis().delete(f"{PREFIX}:fail:acct:{username.strip().lower()}")
+    except redis.RedisError:
+        log.warning("login throttling unavailable: redis down")
+
+
+def client_ip(request) -> str:
+    """The client's address: HAProxy appends it to X-Forwarded-For; the last entry is the one
+    our own proxy wrote, so a client cannot spoof it."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded:
+        return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")

@@ -1,0 +1,36 @@
+from rest_framework import serializers
+
+from accounts.models import User
+from organizations.models import Organization
+
+# Generous for any real credential, small enough that hashing never becomes a denial of service.
+MAX_PASSWORD_LENGTH = 128
+
+
+class RegisterIn(serializers.Serializer):
+    username = serializers.RegexField(r"^[\w.@+-]{3,150}$", max_length=150)
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(
+        max_length=MAX_PASSWORD_LENGTH, trim_whitespace=False, write_only=True
+    )
+
+
+class UserIn(RegisterIn):
+    role = serializers.ChoiceField(choices=User.Role.choices)
+    organization = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.all(), required=False, allow_null=True
+    )
+
+
+class OrganizationRef(serializers.ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "type"]
+
+
+class UserOut(serializers.ModelSerializer):
+    organization = OrganizationRef(allow_null=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "email", "role", "organization"]

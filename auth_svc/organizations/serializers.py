@@ -1,0 +1,30 @@
+from rest_framework import serializers
+
+from organizations.models import License, Organization
+
+
+class LicenseSerializer(serializers.ModelSerializer):
+    schedules = serializers.ListField(
+        child=serializers.ChoiceField(choices=License.Schedule.choices),
+        required=False,
+        default=list,
+    )
+
+    class Meta:
+        model = License
+        fields = ["kind", "number", "schedules", "expires_on"]
+
+    def validate(self, attrs):
+        if attrs.get("schedules") and attrs["kind"] != License.Kind.DEA:
+            raise serializers.ValidationError(
+                {"schedules": ["Only a DEA registration covers schedules."]}
+            )
+        return attrs
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    licenses = LicenseSerializer(many=True, required=False)
+
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "type", "licenses"]

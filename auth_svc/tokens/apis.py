@@ -1,0 +1,126 @@
+"""Token endpoints: password sign-in, refresh, logout, OAuth2 client credentials, JWKS."""
+
+import json
+
+from django.conf import settings
+from drf_spectacular.utils import extend_schema, inline_serializer
+from oauth2_provider.views import TokenView
+from rest_framework import permissions, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import services as accounts
+from accounts.lockout import client_ip
+from accounts.serializers import MAX_PASSWORD_LENGTH
+from common.errors import PROBLEM_CONTENT_TYPE, problem
+from tokens import keys, services
+
+
+class LoginIn(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=MAX_PASSWORD_LENGTH, trim_whitespace=False)
+
+
+class RefreshIn(serializers.Serializer):
+    refresh = serializers.CharField(max_length=4096)
+
+
+PairOut = inline_serializer(
+    "TokenPair",
+    {
+        "access": serializers.CharField(),
+        "refresh": serializers.CharField(),
+        "token_type": serializers.CharField(),
+        "expires_in": serializers.IntegerField(),
+    },
+)
+
+
+def _pair_response(pair: services.TokenPair) -> Response:
+    return Response(
+        {
+            "access": pair.access,
+            "refresh": pair.refresh,
+            "token_type": "Bearer",
+            "expires_in": pair.expires_in,
+        }
+    )
+
+
+class PublicApi(APIView):
+    authentication_classes = []
+    permission_classes = [permissions.AllowAny]
+
+
+class LoginApi(PublicApi):
+    @extend_schema(request=LoginIn, responses=PairOut)
+    def post(self, request):
+        payload = LoginIn(data=request.data)
+        payload.is_valid(raise_exception=True)
+        user = accounts.password_sign_in(**payload.validated_data, ip=client_ip(request))
+        return _pair_response(services.token_pair_issue(user=user))
+
+
+class RefreshApi(PublicApi):
+    @extend_schema(request=RefreshIn, responses=PairOut)
+    def post(self, request):
+        payload = RefreshIn(data=request.data)
+        payload.is_valid(raise_exception=True)
+        return _pair_response(
+            services.token_refresh_rotate(raw_refresh=payload.validated_data["refresh"])
+        )
+
+
+class RevokeApi(APIView):
+    @extend_schema(request=RefreshIn, responses={204: None})
+    def post(self, request):
+        payload = RefreshIn(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.token_family_revoke(
+            raw_refresh=payload.validated_data["refresh"], user_id=request.user.sub
+        )
+        return Response(status=204)
+
+
+class JwksApi(PublicApi):
+    @extend_schema(responses=inline_serializer("Jwks", {"keys": serializers.ListField()}))
+    def get(self, request):
+        response = Response(keys.jwks())
+        response["Cache-Control"] = "public, max-age=60"
+        return response
+
+
+class OpenIdConfigurationApi(PublicApi):
+    @extend_schema(
+        responses=inline_serializer("OpenIdConfiguration", {"issuer": serializers.CharField()})
+    )
+    def get(self, request):
+        issuer = settings.JWT_ISSUER
+        return Response(
+            {
+                "issuer": issuer,
+                "token_endpoint": f"{issuer}/oauth/token/",
+                "jwks_uri": f"{issuer}/.well-known/jwks.json",
+                "grant_types_supported": ["password", "refresh_token", "client_credentials"],
+                "token_endpoint_auth_methods_supported": [
+                    "client_secret_post",
+                    "client_secret_basic",
+                ],
+                "id_token_signing_alg_values_supported": ["RS256"],
+                "scopes_supported": sorted(settings.OAUTH_SCOPES),
+            }
+        )
+
+
+class OAuthTokenView(TokenView):
+    """DOT's token endpoint; its OAuth2 errors also carry the platform's problem+json fields."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        if response.status_code >= 400:
+            body = json.loads(response.content or b"{}")
+            error = body.get("error", "invalid_request")
+            detail = body.get("error_description") or error.replace("_", " ").capitalize()
+            response.content = json.dumps({**problem(response.status_code, error, detail), **body})
+            response["Content-Type"] = PROBLEM_CONTENT_TYPE
+        return response

@@ -1,0 +1,106 @@
+"""Demo identity: organizations, licences, a user for every role, OAuth2 clients for the
+other services and one B2B integration, and an active signing key. Idempotent."""
+
+from datetime import date, timedelta
+
+from django.db import connection
+from oauth2_provider.models import Application
+
+from accounts.models import User
+from accounts.services import STAFF_ROLES
+from common import demo
+from common.management.commands.seed import demo_password
+from organizations.models import License, Organization
+from tokens.keys import signing_key_active
+from tokens.models import ClientProfile
+
+ALL_SCHEDULES = ["CII", "CIII", "CIV", "CV"]
+LICENSES = {
+    demo.ACME_DISTRIBUTION: [("dea", "RA1234563", ALL_SCHEDULES), ("state", "DIST-NJ-0042", [])],
+    demo.ST_MARYS_HOSPITAL: [("dea", "BS2345675", ALL_SCHEDULES), ("state", "HOSP-NY-1001", [])],
+    demo.RIVERSIDE_GENERAL: [("state", "HOSP-NY-2002", [])],
+    demo.CORNER_PHARMACY: [
+        ("dea", "FC3456781", ["CIII", "CIV", "CV"]),
+        ("state", "PHARM-NY-3003", []),
+    ],
+}
+USERS = [
+    ("admin", User.Role.ADMIN, None),
+    ("distributor", User.Role.DISTRIBUTOR, demo.ACME_DISTRIBUTION),
+    ("hospital_a", User.Role.HOSPITAL, demo.ST_MARYS_HOSPITAL),
+    ("hospital_b", User.Role.HOSPITAL, demo.RIVERSIDE_GENERAL),
+    ("pharmacy", User.Role.PHARMACY, demo.CORNER_PHARMACY),
+    ("pharmacist", User.Role.PHARMACIST, demo.CORNER_PHARMACY),
+    ("patient", User.Role.PATIENT, None),
+]
+# The other services' own clients: (service, scopes). Secrets follow the services' local
+# default (common.settings.service_settings); deployments create their own clients.
+SERVICE_CLIENTS = [
+    (
+        "orders",
+        "organizations:read catalog:read inventory:reserve rx:consume pricing:quote pricing:chargeback",
+    ),
+    ("rx", "catalog:read"),
+    ("pricing", "catalog:read"),
+    ("catalog", "catalog:read"),
+]
+INTEGRATION_CLIENT = ("st-marys-erp", "st-marys-erp-local-secret", "orders:read orders:write")
+
+
+def _organizations() -> None:
+    for org_id, (name, org_type) in demo.ORGANIZATIONS.items():
+        Organization.objects.update_or_create(id=org_id, defaults={"name": name, "type": org_type})
+        License.objects.filter(organization_id=org_id).delete()
+        License.objects.bulk_create(
+            License(
+                organization_id=org_id,
+                kind=kind,
+                number=number,
+                schedules=schedules,
+                expires_on=date.today() + timedelta(days=365),
+            )
+            for kind, number, schedules in LICENSES[org_id]
+        )
+    with connection.cursor() as cursor:  # explicit ids: move the sequence past them
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('organizations_organization', 'id'),"
+            " (SELECT MAX(id) FROM organizations_organization))"
+        )
+
+
+def _users() -> None:
+    for username, role, org_id in USERS:
+        user, _ = User.objects.get_or_create(username=username, defaults={"role": role})
+        user.role = role
+        user.organization_id = org_id
+        user.email = f"{username}@demo.pharmaconnect.example"
+        user.is_staff = role in STAFF_ROLES
+        user.is_superuser = role == User.Role.ADMIN
+        user.is_active = True
+        user.set_password(demo_password())
+        user.save()
+
+
+def _client(client_id: str, secret: str, scopes: str, organization_id: int | None) -> None:
+    application = Application.objects.filter(client_id=client_id).first() or Application(
+        client_id=client_id
+    )
+    application.name = client_id
+    application.client_type = Application.CLIENT_CONFIDENTIAL
+    application.authorization_grant_type = Application.GRANT_CLIENT_CREDENTIALS
+    application.client_secret = secret  # hashed on save
+    application.save()
+    ClientProfile.objects.update_or_create(
+        application=application,
+        defaults={"allowed_scopes": scopes, "organization_id": organization_id},
+    )
+
+
+def seed_identity() -> None:
+    _organizations()
+    _users()
+    for service, scopes in SERVICE_CLIENTS:
+        _client(f"{service}-service", f"{service}-local-secret", scopes, None)
+    client_id, secret, scopes = INTEGRATION_CLIENT
+    _client(client_id, secret, scopes, demo.ST_MARYS_HOSPITAL)
+    signing_key_active()

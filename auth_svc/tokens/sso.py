@@ -1,0 +1,63 @@
+"""The issuing side of admin single sign-on (see ``common.sso``): signing in to auth_svc's
+admin sets the cookie every admin accepts; signing out here revokes it everywhere."""
+
+import time
+import uuid
+
+from django.conf import settings
+
+from accounts.models import User
+from common import sso
+from tokens import keys
+
+
+def admin_session_token(user: User) -> str:
+    now = int(time.time())
+    return keys.sign(
+        {
+            "iss": settings.JWT_ISSUER,
+            "aud": sso.AUDIENCE,
+            "sub": str(user.pk),
+            "username": user.username,
+            "email": user.email,
+            "role": user.role,
+            "org": user.organization_id,
+            "is_staff": user.is_staff,
+            "is_superuser": user.is_superuser,
+            "token_type": sso.TOKEN_TYPE,
+            "jti": uuid.uuid4().hex,
+            "iat": now,
+            "exp": now + int(settings.ADMIN_SESSION_LIFETIME.total_seconds()),
+        }
+    )
+
+
+class AdminSessionCookieMiddleware:
+    """Keeps the SSO cookie in step with the auth admin's own session."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not request.path.startswith("/admin/auth/"):
+            return response
+        token = request.COOKIES.get(sso.COOKIE_NAME)
+        claims = sso.admin_session_verify(token, key_lookup=keys.public_key) if token else None
+        user = request.user
+        if user.is_authenticated and user.is_staff and user.is_active:
+            if claims is None or claims["sub"] != str(user.pk):
+                response.set_cookie(
+                    sso.COOKIE_NAME,
+                    admin_session_token(user),
+                    max_age=int(settings.ADMIN_SESSION_LIFETIME.total_seconds()),
+                    path=sso.COOKIE_PATH,
+                    secure=request.is_secure(),
+                    httponly=True,
+                    samesite="Lax",
+                )
+        elif token:
+            if claims is not None:
+                sso.admin_session_revoke(claims)
+            response.delete_cookie(sso.COOKIE_NAME, path=sso.COOKIE_PATH)
+        return response
