@@ -38,7 +38,16 @@ USERS = [
 SERVICE_CLIENTS = [
     (
         "orders",
-        "organizations:read catalog:read inventory:reserve rx:consume pricing:quote pricing:chargeback",
+        " ".join(
+            [
+                "organizations:read",
+                "catalog:read",
+                "inventory:reserve",
+                "rx:consume",
+                "pricing:quote",
+                "pricing:chargeback",
+            ]
+        ),
     ),
     ("rx", "catalog:read"),
     ("pricing", "catalog:read"),
@@ -70,7 +79,7 @@ def _organizations() -> None:
 
 def _users() -> None:
     for username, role, org_id in USERS:
-        user, _ = User.objects.get_or_create(username=username, defaults={"role": role})
+        user = User.objects.filter(username=username).first() or User(username=username)
         user.role = role
         user.organization_id = org_id
         user.email = f"{username}@demo.pharmaconnect.example"

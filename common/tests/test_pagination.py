@@ -15,6 +15,7 @@ def client(api_client):
 
 @pytest.mark.django_db
 def test_pages_have_count_next_previous_results(client, django_assert_num_queries):
+    Group.objects.all().delete()  # only the groups this test makes
     Group.objects.bulk_create(Group(name=f"g{i}") for i in range(5))
     with django_assert_num_queries(2):  # one count, one page
         body = client.get(GROUPS, {"page_size": 2, "page": 2}).json()

@@ -7,3 +7,6 @@ globals().update(service_settings("commontest"))
 
 INSTALLED_APPS = [*COMMON_APPS]
 ROOT_URLCONF = "tests.project.urls"
+
+# What each role's people may do in this admin (single sign-on, common.sso).
+ADMIN_ROLE_PERMISSIONS = {"pharmacist": ["auth.view_group"]}
