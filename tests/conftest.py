@@ -2,6 +2,7 @@
 reached through HAProxy exactly as a client would."""
 
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -78,3 +79,26 @@ def platform() -> Iterator[RunningPlatform]:
 @pytest.fixture(scope="session")
 def http() -> requests.Session:
     return requests.Session()
+
+
+DEMO_PASSWORD = "pharma-demo-2026"
+
+
+def admin_sign_in(platform: RunningPlatform, username: str) -> requests.Session:
+    """A browser session signed in once, at auth_svc's admin (single sign-on)."""
+    session = requests.Session()
+    login_url = platform.url("/admin/auth/login/")
+    page = session.get(login_url)
+    form = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page.text))
+    response = session.post(
+        login_url,
+        data={**form, "username": username, "password": DEMO_PASSWORD},
+        headers={"Referer": login_url},
+    )
+    assert response.status_code == 200, response.text[:500]
+    return session
+
+
+@pytest.fixture(scope="session")
+def admin_session(platform) -> requests.Session:
+    return admin_sign_in(platform, "admin")

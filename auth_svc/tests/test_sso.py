@@ -42,3 +42,11 @@ def test_signing_out_deletes_and_revokes_the_cookie(client):
     response = client.post("/admin/auth/logout/")
     assert response.cookies[sso.COOKIE_NAME].value == ""
     assert sso.admin_session_verify(token, key_lookup=keys.public_key) is None
+
+
+def test_signing_out_at_another_admin_ends_the_auth_session_too(client):
+    admin = UserFactory(role="admin", organization=None, is_staff=True, is_superuser=True)
+    token = admin_login(client, admin).cookies[sso.COOKIE_NAME].value
+    sso.admin_session_revoke(sso.admin_session_verify(token, key_lookup=keys.public_key))
+    response = client.get("/admin/auth/")
+    assert response.status_code == 302 and response["Location"].startswith("/admin/auth/login/")

@@ -4,11 +4,16 @@ admin sets the cookie every admin accepts; signing out here revokes it everywher
 import time
 import uuid
 
+import jwt
 from django.conf import settings
+from django.contrib.auth import logout
 
 from accounts.models import User
 from common import sso
 from tokens import keys
+
+# The jti of the cookie issued for this Django session.
+SESSION_KEY = "sso_jti"
 
 
 def admin_session_token(user: User) -> str:
@@ -33,23 +38,32 @@ def admin_session_token(user: User) -> str:
 
 
 class AdminSessionCookieMiddleware:
-    """Keeps the SSO cookie in step with the auth admin's own session."""
+    """Keeps the SSO cookie and the auth admin's own session in step: signing in sets the
+    cookie; signing out here revokes it; signing out at any other admin (which revokes the
+    cookie) ends this session too, so the sign-in does not silently come back."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
         if not request.path.startswith("/admin/auth/"):
-            return response
+            return self.get_response(request)
+        issued = request.session.get(SESSION_KEY)
+        if issued and request.user.is_authenticated and sso.admin_session_revoked(issued):
+            logout(request)
+        response = self.get_response(request)
         token = request.COOKIES.get(sso.COOKIE_NAME)
         claims = sso.admin_session_verify(token, key_lookup=keys.public_key) if token else None
         user = request.user
         if user.is_authenticated and user.is_staff and user.is_active:
             if claims is None or claims["sub"] != str(user.pk):
+                token = admin_session_token(user)
+                request.session[SESSION_KEY] = jwt.decode(
+                    token, options={"verify_signature": False}
+                )["jti"]
                 response.set_cookie(
                     sso.COOKIE_NAME,
-                    admin_session_token(user),
+                    token,
                     max_age=int(settings.ADMIN_SESSION_LIFETIME.total_seconds()),
                     path=sso.COOKIE_PATH,
                     secure=request.is_secure(),

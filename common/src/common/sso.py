@@ -50,15 +50,17 @@ def admin_session_verify(token: str, *, key_lookup=key_set.get) -> dict | None:
         )
     except jwt.PyJWTError:
         return None
-    if claims.get("token_type") != TOKEN_TYPE:
+    if claims.get("token_type") != TOKEN_TYPE or admin_session_revoked(claims["jti"]):
         return None
+    return claims
+
+
+def admin_session_revoked(jti: str) -> bool:
     try:
-        if get_redis().exists(_REVOKED + claims["jti"]):
-            return None
+        return bool(get_redis().exists(_REVOKED + jti))
     except redis.RedisError:
         log.warning("admin sign-in refused: revocation list unreachable")
-        return None  # the back office fails closed
-    return claims
+        return True  # the back office fails closed
 
 
 def admin_session_revoke(claims: dict) -> None:

@@ -1,11 +1,15 @@
 """Endpoints exercising each piece of ``common`` the way a service's views would."""
 
+import time
+
 from django.contrib.auth.models import Group
 from rest_framework import generics, serializers
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from common.errors import Conflict
+from common.idempotency import idempotent
 from common.permissions import has_role, service_scope
 
 
@@ -66,3 +70,25 @@ class GroupOut(serializers.ModelSerializer):
 class GroupList(generics.ListAPIView):
     queryset = Group.objects.order_by("id")
     serializer_class = GroupOut
+
+
+class GroupIn(serializers.Serializer):
+    name = serializers.CharField(max_length=150)
+    delay = serializers.FloatField(required=False, min_value=0, max_value=5)
+
+
+class IdempotentGroupCreate(APIView):
+    """Creates a group, slowly if asked: exercises ``common.idempotency`` under races."""
+
+    @idempotent()
+    def post(self, request):
+        payload = GroupIn(data=request.data)
+        payload.is_valid(raise_exception=True)
+        name = payload.validated_data["name"]
+        time.sleep(payload.validated_data.get("delay", 0))
+        if Group.objects.filter(name=name).exists():
+            raise Conflict("A group with that name exists.", code="duplicate_group")
+        group = Group.objects.create(name=name)
+        if name == "explode":
+            raise RuntimeError("a bug after a write")
+        return Response({"id": group.id, "name": group.name}, status=201)
