@@ -1,0 +1,56 @@
+"""A service's own token: fetched with client credentials, reused until shortly before it
+expires, and a refused credential is an upstream fault (503), never a silent anonymous call."""
+
+import pytest
+import responses
+
+from common.clients import breakers
+from common.clients.auth import AuthClient, ServiceToken
+from common.errors import UpstreamUnavailable
+
+TOKEN_URL = "http://auth.test/api/auth/oauth/token/"
+
+
+@pytest.fixture(autouse=True)
+def fresh_breakers():
+    breakers._breakers.clear()
+    yield
+    breakers._breakers.clear()
+
+
+def provider(**kwargs) -> ServiceToken:
+    return ServiceToken(
+        scope="inventory:reserve", client=AuthClient(base_url="http://auth.test/api/auth"), **kwargs
+    )
+
+
+@responses.activate
+def test_the_token_is_fetched_once_and_reused(settings):
+    settings.SERVICE_CLIENT_ID, settings.SERVICE_CLIENT_SECRET = "orders-service", "s3cret"
+    responses.post(
+        TOKEN_URL, json={"access_token": "tok-1", "expires_in": 600, "scope": "inventory:reserve"}
+    )
+    token = provider()
+    assert token() == "tok-1" and token() == "tok-1"
+    assert len(responses.calls) == 1
+    sent = responses.calls[0].request.body
+    assert "grant_type=client_credentials" in sent and "client_id=orders-service" in sent
+    assert "scope=inventory%3Areserve" in sent
+    assert "Authorization" not in responses.calls[0].request.headers
+
+
+@responses.activate
+def test_a_token_near_its_expiry_is_renewed():
+    responses.post(TOKEN_URL, json={"access_token": "short", "expires_in": 10})
+    responses.post(TOKEN_URL, json={"access_token": "next", "expires_in": 600})
+    token = provider()
+    assert token() == "short"
+    assert token() == "next"  # 10 s is inside the renewal margin
+
+
+@responses.activate
+def test_refused_credentials_are_an_upstream_fault():
+    responses.post(TOKEN_URL, json={"error": "invalid_client"}, status=401)
+    with pytest.raises(UpstreamUnavailable) as raised:
+        provider()()
+    assert raised.value.status == 503
