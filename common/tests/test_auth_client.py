@@ -6,7 +6,7 @@ import responses
 
 from common.clients import breakers
 from common.clients.auth import AuthClient, ServiceToken
-from common.errors import UpstreamUnavailable
+from common.errors import NotFound, UpstreamUnavailable
 
 TOKEN_URL = "http://auth.test/api/auth/oauth/token/"
 
@@ -54,3 +54,28 @@ def test_refused_credentials_are_an_upstream_fault():
     with pytest.raises(UpstreamUnavailable) as raised:
         provider()()
     assert raised.value.status == 503
+
+
+@responses.activate
+def test_an_organization_comes_with_its_licences():
+    responses.get(
+        "http://auth.test/api/auth/organizations/2/",
+        json={
+            "id": 2,
+            "name": "St. Mary's Hospital",
+            "type": "hospital",
+            "licenses": [
+                {"kind": "dea", "number": "BS1", "schedules": ["CII"], "expires_on": "2030-01-31"}
+            ],
+        },
+    )
+    org = AuthClient(base_url="http://auth.test/api/auth").organization(2)
+    (licence,) = org.licenses
+    assert (org.type, licence.schedules, licence.expires_on.year) == ("hospital", ("CII",), 2030)
+
+
+@responses.activate
+def test_an_unknown_organization_is_not_found():
+    responses.get("http://auth.test/api/auth/organizations/99/", status=404, json={})
+    with pytest.raises(NotFound):
+        AuthClient(base_url="http://auth.test/api/auth").organization(99)

@@ -7,11 +7,12 @@ and secret and cached in the process until shortly before it expires.
 import threading
 import time
 from dataclasses import dataclass
+from datetime import date
 
 from django.conf import settings
 
 from common.clients.base import ServiceClient
-from common.errors import UpstreamUnavailable
+from common.errors import NotFound, UpstreamUnavailable
 
 # Renew this long before expiry, so a token never expires on its way to the upstream.
 RENEW_BEFORE_EXPIRY_SECONDS = 30
@@ -24,8 +25,48 @@ class IssuedToken:
     scope: str
 
 
+@dataclass(frozen=True)
+class License:
+    kind: str  # "dea" | "state"
+    number: str
+    schedules: tuple[str, ...]
+    expires_on: date
+
+
+@dataclass(frozen=True)
+class Organization:
+    id: int
+    name: str
+    type: str
+    licenses: tuple[License, ...]
+
+    @classmethod
+    def from_json(cls, body: dict) -> "Organization":
+        licenses = tuple(
+            License(
+                kind=item["kind"],
+                number=item["number"],
+                schedules=tuple(item.get("schedules") or ()),
+                expires_on=date.fromisoformat(item["expires_on"]),
+            )
+            for item in body.get("licenses", [])
+        )
+        return cls(id=body["id"], name=body["name"], type=body["type"], licenses=licenses)
+
+
 class AuthClient(ServiceClient):
     upstream = "auth"
+
+    def organization(self, org_id: int) -> Organization:
+        """An organization with its licences (needs scope ``organizations:read``)."""
+        response = self.request("GET", f"organizations/{int(org_id)}/")
+        if response.status_code == 404:
+            raise NotFound(f"Organization {org_id} does not exist.", code="unknown_organization")
+        if response.status_code != 200:
+            raise UpstreamUnavailable(
+                "auth", f"organization lookup answered {response.status_code}"
+            )
+        return Organization.from_json(response.json())
 
     def client_credentials(self, *, client_id: str, client_secret: str, scope: str) -> IssuedToken:
         response = self.request(
