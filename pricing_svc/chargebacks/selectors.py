@@ -1,0 +1,50 @@
+"""Reads of chargebacks: the claims list and the per-manufacturer report."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from chargebacks.models import Chargeback
+
+Status = Chargeback.Status
+
+
+def chargebacks() -> QuerySet[Chargeback]:
+    return Chargeback.objects.all()
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def chargeback_report(
+    *, manufacturer: str | None = None, date_from: date | None = None, date_to: date | None = None
+) -> list[dict]:
+    """Chargebacks per manufacturer and currency for lines shipped from ``date_from`` to
+    ``date_to`` (both inclusive), in one query.
+
+    ``amount`` is what may still be or was collected: open, submitted and paid claims;
+    rejected ones are reported apart.
+    """
+    rows = chargebacks()
+    if manufacturer:
+        rows = rows.filter(manufacturer=manufacturer)
+    # Half-open bounds on the timestamp itself, so the (…, shipped_at) indexes serve them.
+    if date_from:
+        rows = rows.filter(shipped_at__gte=_day_start(date_from))
+    if date_to:
+        rows = rows.filter(shipped_at__lt=_day_start(date_to + timedelta(days=1)))
+    by_status = {
+        status.value: Sum("amount", filter=Q(status=status.value), default=0) for status in Status
+    }
+    return list(
+        rows.values("manufacturer", "currency")
+        .annotate(
+            lines=Count("id"),
+            quantity=Sum("quantity"),
+            amount=Sum("amount", filter=~Q(status=Status.REJECTED), default=0),
+            **by_status,
+        )
+        .order_by("manufacturer", "currency")
+    )

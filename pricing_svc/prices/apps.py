@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PricesConfig(AppConfig):
+    name = "prices"
+    label = "prices"
+    verbose_name = "Price lists"

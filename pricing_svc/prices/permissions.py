@@ -1,0 +1,16 @@
+"""Who may do what in the pricing service (API.md, pricing section)."""
+
+from common.permissions import has_role
+
+BUYER_ROLES = ("hospital", "pharmacy")
+
+# Price lists, contracts, rules and chargebacks are managed by the seller side.
+SellerStaff = has_role("distributor", "admin")
+Buyer = has_role(*BUYER_ROLES)
+# Contracts are read by the seller side and by the buyer they are for.
+SellerOrBuyer = has_role("distributor", "admin", *BUYER_ROLES)
+
+
+def actor(principal) -> str:
+    """Who did something, as written in audit rows: ``user:<id>`` or ``client:<id>``."""
+    return f"client:{principal.client_id}" if principal.is_service else f"user:{principal.sub}"
