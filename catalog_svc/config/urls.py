@@ -1,6 +1,12 @@
+from django.urls import include, path
+
 from common.urls import service_urlpatterns
 
-urlpatterns = [*service_urlpatterns("catalog")]
+urlpatterns = [
+    *service_urlpatterns("catalog"),
+    path("api/catalog/", include("catalog.urls")),
+    path("api/catalog/", include("inventory.urls")),
+]
 
 handler404 = "common.errors.not_found_view"
 handler500 = "common.errors.server_error_view"

@@ -50,7 +50,7 @@ def principal_identity(user) -> str | None:
     """Whose key space a request uses: a person by user id, a machine by client id."""
     if not isinstance(user, Principal):
         return None
-    if user.is_service:
+    if user.sub is None:  # platform services and B2B integrations alike
         return f"client:{user.client_id or '-'}"
     return f"user:{user.sub}"
 

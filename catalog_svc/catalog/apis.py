@@ -1,0 +1,89 @@
+"""Thin views of the catalog API: drugs (search, create, change) and warehouses."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from catalog.filters import DrugFilter
+from catalog.models import Drug, Warehouse
+from catalog.principals import owner_scope
+from catalog.selectors import drug_list, warehouse_list
+from catalog.serializers import DrugIn, DrugOut, WarehouseIn, WarehouseOut
+from catalog.services import drug_create, drug_update, warehouse_create
+from common.errors import ValidationFailed
+from common.idempotency import idempotent
+from common.permissions import has_role
+
+Distributors = has_role("distributor", "admin")
+
+
+def _readers_or_editors(request) -> list:
+    return [IsAuthenticated()] if request.method == "GET" else [Distributors()]
+
+
+class DrugListCreateApi(generics.ListAPIView):
+    serializer_class = DrugOut
+    filterset_class = DrugFilter
+
+    def get_permissions(self):
+        return _readers_or_editors(self.request)
+
+    def get_queryset(self):
+        return drug_list()
+
+    @extend_schema(request=DrugIn, responses={status.HTTP_201_CREATED: DrugOut})
+    @idempotent()
+    def post(self, request):
+        payload = DrugIn(data=request.data)
+        payload.is_valid(raise_exception=True)
+        drug = drug_create(**payload.validated_data)
+        return Response(DrugOut(drug).data, status=status.HTTP_201_CREATED)
+
+
+class DrugDetailApi(APIView):
+    def get_permissions(self):
+        return _readers_or_editors(self.request)
+
+    @extend_schema(responses=DrugOut)
+    def get(self, request, drug_id: int):
+        return Response(DrugOut(get_object_or_404(Drug, pk=drug_id)).data)
+
+    @extend_schema(request=DrugIn(partial=True), responses=DrugOut)
+    def patch(self, request, drug_id: int):
+        drug = get_object_or_404(Drug, pk=drug_id)
+        payload = DrugIn(data=request.data, partial=True)
+        payload.is_valid(raise_exception=True)
+        drug = drug_update(drug=drug, changes=dict(payload.validated_data))
+        return Response(DrugOut(drug).data)
+
+
+class WarehouseListCreateApi(generics.ListAPIView):
+    permission_classes = [Distributors]
+    queryset = Warehouse.objects.none()  # the model, for the schema; get_queryset scopes
+    serializer_class = WarehouseOut
+
+    def get_queryset(self):
+        return warehouse_list(owner_org=owner_scope(self.request.user))
+
+    @extend_schema(request=WarehouseIn, responses={status.HTTP_201_CREATED: WarehouseOut})
+    @idempotent()
+    def post(self, request):
+        payload = WarehouseIn(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        scope = owner_scope(request.user)
+        if scope is None and "owner_org" not in data:
+            raise ValidationFailed(
+                "Say which distributor owns the warehouse.",
+                code="owner_org_required",
+                extra={"errors": {"owner_org": ["This field is required for admins."]}},
+            )
+        warehouse = warehouse_create(
+            name=data["name"],
+            address=data["address"],
+            owner_org=data.get("owner_org") if scope is None else scope,
+        )
+        return Response(WarehouseOut(warehouse).data, status=status.HTTP_201_CREATED)

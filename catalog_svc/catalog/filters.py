@@ -1,0 +1,32 @@
+"""Query-parameter filters of the catalog's list endpoints (django-filter)."""
+
+import django_filters
+
+from catalog.models import Drug, Schedule
+from catalog.selectors import drug_search
+
+UNCONTROLLED = "none"
+
+
+class DrugFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(
+        method="filter_search", help_text="Name, generic name, NDC or GTIN; typo-tolerant."
+    )
+    schedule = django_filters.ChoiceFilter(
+        choices=[(UNCONTROLLED, "Not controlled"), *Schedule.choices[1:]],
+        method="filter_schedule",
+        help_text="CII, CIII, CIV, CV, or 'none' for drugs that are not controlled.",
+    )
+    rx_only = django_filters.BooleanFilter()
+    active = django_filters.BooleanFilter()
+    manufacturer = django_filters.CharFilter(lookup_expr="icontains")
+
+    class Meta:
+        model = Drug
+        fields = ["search", "schedule", "rx_only", "active", "manufacturer"]
+
+    def filter_search(self, queryset, name, value):
+        return drug_search(queryset=queryset, query=value)
+
+    def filter_schedule(self, queryset, name, value):
+        return queryset.filter(schedule="" if value == UNCONTROLLED else value)

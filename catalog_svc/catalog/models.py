@@ -1,0 +1,89 @@
+"""Drugs (the catalog) and the warehouses distributors keep stock in."""
+
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.db import models
+
+
+class Schedule(models.TextChoices):
+    """DEA controlled-substance schedules; blank for drugs that are not controlled."""
+
+    NONE = "", "Not controlled"
+    CII = "CII", "Schedule II"
+    CIII = "CIII", "Schedule III"
+    CIV = "CIV", "Schedule IV"
+    CV = "CV", "Schedule V"
+
+
+def _trigram_index(field: str) -> GinIndex:
+    # gin_trgm_ops serves both typo-tolerant %> matching and ILIKE '%..%' substring search.
+    return GinIndex(OpClass(field, name="gin_trgm_ops"), name=f"catalog_drug_{field}_trgm")
+
+
+class Drug(models.Model):
+    ndc = models.CharField("NDC", max_length=13, help_text="As printed, with hyphens.")
+    # The 11-digit form: one product has one NDC however it is written, so this is unique.
+    ndc11 = models.CharField("NDC (11-digit)", max_length=11, editable=False)
+    gtin = models.CharField("GTIN-14", max_length=14)
+    name = models.CharField(max_length=200)
+    generic_name = models.CharField(max_length=200)
+    strength = models.CharField(max_length=100, blank=True)
+    dosage_form = models.CharField(max_length=100, blank=True)
+    manufacturer = models.CharField(max_length=200, blank=True)
+    schedule = models.CharField(max_length=4, choices=Schedule.choices, blank=True, default="")
+    rx_only = models.BooleanField("Rx only", default=True)
+    cold_chain = models.BooleanField(default=False)
+    pack_size = models.PositiveIntegerField(default=1)
+    unit = models.CharField(max_length=30, default="each")
+    reorder_point = models.PositiveIntegerField(default=0)
+    # A reference wholesale price (WAC) for reports only; selling prices live in pricing_svc.
+    list_price = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
+    currency = models.CharField(max_length=3, default="USD")
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ndc11"], name="catalog_drug_ndc_unique"),
+            models.UniqueConstraint(fields=["gtin"], name="catalog_drug_gtin_unique"),
+            models.CheckConstraint(
+                condition=models.Q(pack_size__gt=0), name="catalog_drug_pack_size_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(schedule__in=Schedule.values), name="catalog_drug_schedule_valid"
+            ),
+        ]
+        indexes = [
+            _trigram_index("name"),
+            _trigram_index("generic_name"),
+            _trigram_index("manufacturer"),
+            _trigram_index("ndc"),
+            _trigram_index("ndc11"),
+            _trigram_index("gtin"),
+            models.Index(fields=["schedule"], name="catalog_drug_schedule_idx"),
+            models.Index(fields=["rx_only"], name="catalog_drug_rx_only_idx"),
+            models.Index(fields=["active"], name="catalog_drug_active_idx"),
+            models.Index(fields=["name", "id"], name="catalog_drug_name_order_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.ndc})"
+
+
+class Warehouse(models.Model):
+    name = models.CharField(max_length=100)
+    # The distributor organization (an auth_svc id) that owns the warehouse and its stock.
+    owner_org = models.PositiveIntegerField(db_index=True)
+    address = models.CharField(max_length=300, blank=True)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner_org", "name"], name="catalog_warehouse_name_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,250 @@
+"""Lot-level stock: lots and their status history, the stock ledger, receipts, reservations
+(with their lot allocations) and shipments.
+
+A lot's ``on_hand`` and ``reserved`` are running totals of its ledger rows (``Movement``),
+changed in the same transaction as the row is written; ``available`` is derived by the
+database and can never go negative (check constraint).
+"""
+
+from django.db import models
+from django.db.models import F, Q
+
+from catalog.models import Drug, Warehouse
+
+
+class LotStatus(models.TextChoices):
+    AVAILABLE = "available"
+    QUARANTINED = "quarantined"
+    RECALLED = "recalled"
+    EXPIRED = "expired"
+
+
+class Lot(models.Model):
+    drug = models.ForeignKey(Drug, on_delete=models.PROTECT, related_name="lots")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="lots")
+    lot_number = models.CharField(max_length=40)
+    # The last day the lot may be used: it is expired from the day after.
+    expiry_date = models.DateField()
+    status = models.CharField(max_length=12, choices=LotStatus.choices, default=LotStatus.AVAILABLE)
+    on_hand = models.PositiveIntegerField(default=0)
+    reserved = models.PositiveIntegerField(default=0)
+    available = models.GeneratedField(
+        expression=F("on_hand") - F("reserved"),
+        output_field=models.IntegerField(),
+        db_persist=True,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["warehouse", "drug", "lot_number"], name="inventory_lot_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(on_hand__gte=F("reserved")),
+                name="inventory_lot_available_not_negative",
+            ),
+        ]
+        indexes = [
+            # FEFO: a drug's sellable lots, earliest expiry first.
+            models.Index(fields=["drug", "status", "expiry_date"], name="inventory_lot_fefo_idx"),
+            models.Index(fields=["warehouse", "status"], name="inventory_lot_wh_status_idx"),
+            models.Index(fields=["expiry_date"], name="inventory_lot_expiry_idx"),
+            models.Index(fields=["status", "expiry_date"], name="inventory_lot_status_exp_idx"),
+            models.Index(fields=["lot_number"], name="inventory_lot_number_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"lot {self.lot_number} of drug {self.drug_id}"
+
+
+class LotEvent(models.Model):
+    """One status change of a lot: the audit trail (who, when, from, to, why)."""
+
+    lot = models.ForeignKey(Lot, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=12, choices=LotStatus.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=LotStatus.choices)
+    actor = models.CharField(max_length=200)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["lot", "created_at"], name="inventory_lotevent_lot_idx")]
+
+    def __str__(self) -> str:
+        return f"lot {self.lot_id}: {self.from_status or '-'} → {self.to_status}"
+
+
+class Receipt(models.Model):
+    """Goods received into one warehouse; its lines are the receipt movements."""
+
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="receipts")
+    actor = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"receipt {self.pk} into warehouse {self.warehouse_id}"
+
+
+class ReservationStatus(models.TextChoices):
+    HELD = "held"
+    COMMITTED = "committed"
+    RELEASED = "released"
+    EXPIRED = "expired"
+
+
+class Reservation(models.Model):
+    # The caller's business reference (the order); one held reservation per reference.
+    reference = models.CharField(max_length=100)
+    status = models.CharField(
+        max_length=10, choices=ReservationStatus.choices, default=ReservationStatus.HELD
+    )
+    client = models.CharField(max_length=200)
+    min_shelf_life_days = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField()
+    buyer_org = models.PositiveIntegerField(null=True, blank=True)
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reference"],
+                condition=Q(status="held"),
+                name="inventory_reservation_one_held_per_reference",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "expires_at"], name="inventory_resv_expiry_idx"),
+            models.Index(fields=["reference"], name="inventory_resv_reference_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"reservation {self.pk} ({self.reference}, {self.status})"
+
+
+class ReservationLine(models.Model):
+    reservation = models.ForeignKey(Reservation, on_delete=models.CASCADE, related_name="lines")
+    drug = models.ForeignKey(Drug, on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reservation", "drug"], name="inventory_resvline_drug_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="inventory_resvline_quantity_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} of drug {self.drug_id}"
+
+
+class Allocation(models.Model):
+    """How much of a reservation line a lot holds (FEFO). Kept after release or commit as
+    the record of what was held; only allocations of held reservations hold stock."""
+
+    line = models.ForeignKey(ReservationLine, on_delete=models.CASCADE, related_name="allocations")
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="allocations")
+    quantity = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["line", "lot"], name="inventory_allocation_unique"),
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="inventory_allocation_quantity_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} from lot {self.lot_id}"
+
+
+class ReservationEvent(models.Model):
+    reservation = models.ForeignKey(Reservation, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=10, choices=ReservationStatus.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=ReservationStatus.choices)
+    actor = models.CharField(max_length=200)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"reservation {self.reservation_id}: {self.from_status or '-'} → {self.to_status}"
+
+
+class MovementKind(models.TextChoices):
+    RECEIPT = "receipt"
+    RESERVATION = "reservation"
+    RELEASE = "release"
+    SHIPMENT = "shipment"
+    ADJUSTMENT = "adjustment"
+    WRITE_OFF = "write_off"
+    RETURN = "return"
+
+
+class AdjustmentReason(models.TextChoices):
+    DAMAGE = "damage"
+    THEFT = "theft"
+    COUNT_CORRECTION = "count_correction"
+    EXPIRED_WRITEOFF = "expired_writeoff"
+    OTHER = "other"
+
+
+class Movement(models.Model):
+    """One row of the stock ledger: a change to a lot's on-hand and/or reserved quantity."""
+
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="movements")
+    kind = models.CharField(max_length=12, choices=MovementKind.choices)
+    on_hand_delta = models.IntegerField(default=0)
+    reserved_delta = models.IntegerField(default=0)
+    reason = models.CharField(max_length=20, choices=AdjustmentReason.choices, blank=True)
+    note = models.TextField(blank=True)
+    actor = models.CharField(max_length=200)
+    reference = models.CharField(max_length=100, blank=True)  # order reference, if any
+    receipt = models.ForeignKey(
+        Receipt, on_delete=models.PROTECT, null=True, blank=True, related_name="movements"
+    )
+    reservation = models.ForeignKey(
+        Reservation, on_delete=models.PROTECT, null=True, blank=True, related_name="movements"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(on_hand_delta=0, reserved_delta=0),
+                name="inventory_movement_changes_something",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["lot", "id"], name="inventory_movement_lot_idx"),
+            models.Index(fields=["kind", "id"], name="inventory_movement_kind_idx"),
+            models.Index(fields=["created_at"], name="inventory_movement_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        deltas = f"on hand {self.on_hand_delta:+}, reserved {self.reserved_delta:+}"
+        return f"{self.kind} on lot {self.lot_id}: {deltas}"
+
+
+class Shipment(models.Model):
+    """Units of a lot that left with an order: the traceability a recall reads."""
+
+    reservation = models.ForeignKey(Reservation, on_delete=models.PROTECT, related_name="shipments")
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="shipments")
+    drug = models.ForeignKey(Drug, on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField()
+    buyer_org = models.PositiveIntegerField()
+    order_ref = models.CharField(max_length=100)
+    shipped_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["lot", "shipped_at"], name="inventory_shipment_lot_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} of lot {self.lot_id} to org {self.buyer_org} ({self.order_ref})"

@@ -1,0 +1,182 @@
+"""Reads of the inventory: lots (with their status as of today), the ledger, availability
+and the expiry and low-stock reports. ``owner_org`` limits results to one distributor's
+warehouses; ``None`` means every warehouse (admin)."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import (
+    Case,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Min,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from catalog.models import Drug
+from inventory.models import (
+    Allocation,
+    Lot,
+    LotStatus,
+    Movement,
+    Reservation,
+    ReservationLine,
+    ReservationStatus,
+)
+
+
+def sellable_q(today: date, prefix: str = "") -> Q:
+    """Lots that may be sold today: available status and not past their expiry date, even
+    before ``expire_lots`` has marked them."""
+    return Q(**{f"{prefix}status": LotStatus.AVAILABLE, f"{prefix}expiry_date__gte": today})
+
+
+def effective_status(today: date) -> Case:
+    """A lot's status as a reader should see it: past its expiry date it is expired."""
+    return Case(
+        When(
+            status__in=[LotStatus.AVAILABLE, LotStatus.QUARANTINED],
+            expiry_date__lt=today,
+            then=Value(LotStatus.EXPIRED),
+        ),
+        default=F("status"),
+    )
+
+
+def _scoped(queryset: QuerySet, owner_org: int | None, path: str) -> QuerySet:
+    return queryset if owner_org is None else queryset.filter(**{path: owner_org})
+
+
+def lot_get(*, lot_id: int, owner_org: int | None) -> Lot | None:
+    return _scoped(Lot.objects.filter(pk=lot_id), owner_org, "warehouse__owner_org").first()
+
+
+def lot_list(*, owner_org: int | None) -> QuerySet[Lot]:
+    today = timezone.localdate()
+    lots = Lot.objects.annotate(current_status=effective_status(today))
+    return _scoped(lots, owner_org, "warehouse__owner_org").order_by("expiry_date", "pk")
+
+
+def movement_list(*, owner_org: int | None) -> QuerySet[Movement]:
+    movements = Movement.objects.select_related("lot").order_by("-pk")
+    return _scoped(movements, owner_org, "lot__warehouse__owner_org")
+
+
+@dataclass(frozen=True)
+class WarehouseStock:
+    warehouse: int
+    name: str
+    available: int
+    on_hand: int
+
+
+@dataclass(frozen=True)
+class DrugAvailability:
+    drug: int
+    available: int
+    on_hand: int
+    earliest_expiry: date | None
+    warehouses: list[WarehouseStock]
+
+
+def drug_availability(*, drug: Drug) -> DrugAvailability:
+    """Sellable stock of a drug, per warehouse. Holds whose time is up count as available
+    even before they are expired, since the next reservation will take them back."""
+    today, now = timezone.localdate(), timezone.now()
+    rows = (
+        Lot.objects.filter(sellable_q(today), drug=drug)
+        .values("warehouse_id", "warehouse__name")
+        .annotate(
+            available=Sum("available"),
+            on_hand=Sum("on_hand"),
+            earliest=Min("expiry_date", filter=Q(available__gt=0)),
+        )
+        .order_by("warehouse_id")
+    )
+    lapsed = dict(
+        Allocation.objects.filter(
+            sellable_q(today, "lot__"),
+            lot__drug=drug,
+            line__reservation__status=ReservationStatus.HELD,
+            line__reservation__expires_at__lte=now,
+        )
+        .values("lot__warehouse_id")
+        .annotate(quantity=Sum("quantity"))
+        .values_list("lot__warehouse_id", "quantity")
+    )
+    warehouses = [
+        WarehouseStock(
+            warehouse=row["warehouse_id"],
+            name=row["warehouse__name"],
+            available=row["available"] + lapsed.get(row["warehouse_id"], 0),
+            on_hand=row["on_hand"],
+        )
+        for row in rows
+    ]
+    expiries = [row["earliest"] for row in rows if row["earliest"] is not None]
+    return DrugAvailability(
+        drug=drug.pk,
+        available=sum(w.available for w in warehouses),
+        on_hand=sum(w.on_hand for w in warehouses),
+        earliest_expiry=min(expiries, default=None),
+        warehouses=warehouses,
+    )
+
+
+def lots_expiring(*, owner_org: int | None, days: int) -> QuerySet[Lot]:
+    """Lots with stock that are still sellable or quarantined and expire within ``days``,
+    soonest first, with their value at the drug's list price (null where unknown)."""
+    today = timezone.localdate()
+    lots = Lot.objects.filter(
+        status__in=[LotStatus.AVAILABLE, LotStatus.QUARANTINED],
+        expiry_date__gte=today,
+        expiry_date__lte=today + timedelta(days=days),
+        on_hand__gt=0,
+    ).annotate(
+        value=ExpressionWrapper(
+            F("on_hand") * F("drug__list_price"),
+            output_field=DecimalField(max_digits=20, decimal_places=4),
+        )
+    )
+    lots = lots.select_related("drug", "warehouse").order_by("expiry_date", "pk")
+    return _scoped(lots, owner_org, "warehouse__owner_org")
+
+
+def drugs_low_stock(*, owner_org: int | None) -> QuerySet[Drug]:
+    """Active drugs whose sellable stock (in the caller's warehouses) is under their
+    reorder point, emptiest first."""
+    today = timezone.localdate()
+    stock = sellable_q(today, "lots__")
+    if owner_org is not None:
+        stock &= Q(lots__warehouse__owner_org=owner_org)
+    return (
+        Drug.objects.filter(active=True, reorder_point__gt=0)
+        .annotate(stock_available=Coalesce(Sum("lots__available", filter=stock), 0))
+        .filter(stock_available__lt=F("reorder_point"))
+        .order_by("stock_available", "name", "pk")
+    )
+
+
+def reservation_get(*, reservation_id: int) -> Reservation | None:
+    """A reservation with its lines and their allocations (lot numbers and expiries)."""
+    lines = ReservationLine.objects.order_by("drug_id").prefetch_related(
+        Prefetch(
+            "allocations",
+            queryset=Allocation.objects.select_related("lot").order_by(
+                "lot__expiry_date", "lot_id"
+            ),
+        )
+    )
+    return (
+        Reservation.objects.filter(pk=reservation_id)
+        .prefetch_related(Prefetch("lines", queryset=lines))
+        .first()
+    )

@@ -1,0 +1,218 @@
+"""Request and response bodies of the inventory API."""
+
+from decimal import ROUND_HALF_UP
+
+from rest_framework import serializers
+
+from inventory.filters import MAX_DAYS
+from inventory.models import AdjustmentReason, Lot, Movement, Shipment
+
+MAX_QUANTITY = 10_000_000
+MAX_RECEIPT_LINES = 1000
+
+
+class LotOut(serializers.ModelSerializer):
+    status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Lot
+        fields = [
+            "id",
+            "drug",
+            "warehouse",
+            "lot_number",
+            "expiry_date",
+            "status",
+            "on_hand",
+            "reserved",
+            "available",
+        ]
+
+    def get_status(self, lot) -> str:
+        return getattr(lot, "current_status", lot.status)
+
+
+class LotEventOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    actor = serializers.CharField()
+    reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class ReasonIn(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000)
+
+
+class ReservationRefOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+
+
+class ShipmentOut(serializers.ModelSerializer):
+    class Meta:
+        model = Shipment
+        fields = ["order_ref", "buyer_org", "quantity", "shipped_at", "drug", "lot"]
+
+
+class RecallOut(serializers.Serializer):
+    lot = LotOut()
+    released_reservations = ReservationRefOut(many=True, source="reallocation.released")
+    reallocated_reservations = ReservationRefOut(many=True, source="reallocation.reallocated")
+    shipments = ShipmentOut(many=True)
+
+
+class ReceiptLineIn(serializers.Serializer):
+    drug = serializers.IntegerField(min_value=1)
+    lot_number = serializers.CharField(max_length=40)
+    expiry_date = serializers.DateField()
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
+
+
+class ReceiptIn(serializers.Serializer):
+    warehouse = serializers.IntegerField(min_value=1)
+    lines = ReceiptLineIn(many=True, allow_empty=False, max_length=MAX_RECEIPT_LINES)
+
+
+class ReceiptLineOut(serializers.Serializer):
+    drug = serializers.IntegerField(source="lot.drug_id")
+    lot = serializers.IntegerField(source="lot_id")
+    lot_number = serializers.CharField(source="lot.lot_number")
+    expiry_date = serializers.DateField(source="lot.expiry_date")
+    quantity = serializers.IntegerField(source="on_hand_delta")
+
+
+class ReceiptOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    warehouse = serializers.IntegerField(source="warehouse_id")
+    actor = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    lines = ReceiptLineOut(many=True, source="movements.all")
+
+
+class AdjustmentIn(serializers.Serializer):
+    lot = serializers.IntegerField(min_value=1)
+    quantity_delta = serializers.IntegerField(min_value=-MAX_QUANTITY, max_value=MAX_QUANTITY)
+    reason = serializers.ChoiceField(choices=AdjustmentReason.choices)
+    note = serializers.CharField(max_length=1000, allow_blank=True, default="")
+
+
+class ReturnIn(serializers.Serializer):
+    lot = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
+    order_ref = serializers.CharField(max_length=100)
+    note = serializers.CharField(max_length=1000, allow_blank=True, default="")
+
+
+class MovementOut(serializers.ModelSerializer):
+    drug = serializers.IntegerField(source="lot.drug_id")
+    warehouse = serializers.IntegerField(source="lot.warehouse_id")
+    lot_number = serializers.CharField(source="lot.lot_number")
+
+    class Meta:
+        model = Movement
+        fields = [
+            "id",
+            "lot",
+            "lot_number",
+            "drug",
+            "warehouse",
+            "kind",
+            "on_hand_delta",
+            "reserved_delta",
+            "reason",
+            "note",
+            "actor",
+            "reference",
+            "receipt",
+            "reservation",
+            "created_at",
+        ]
+
+
+class WarehouseStockOut(serializers.Serializer):
+    warehouse = serializers.IntegerField()
+    name = serializers.CharField()
+    available = serializers.IntegerField()
+
+
+class AvailabilityOut(serializers.Serializer):
+    drug = serializers.IntegerField()
+    available = serializers.IntegerField()
+    on_hand = serializers.IntegerField()
+    earliest_expiry = serializers.DateField(allow_null=True)
+    warehouses = WarehouseStockOut(many=True)
+
+
+class ExpiringParams(serializers.Serializer):
+    days = serializers.IntegerField(min_value=0, max_value=MAX_DAYS, default=90)
+
+
+class ExpiringLotOut(serializers.Serializer):
+    lot = serializers.IntegerField(source="pk")
+    drug = serializers.IntegerField(source="drug_id")
+    ndc = serializers.CharField(source="drug.ndc")
+    drug_name = serializers.CharField(source="drug.name")
+    warehouse = serializers.IntegerField(source="warehouse_id")
+    warehouse_name = serializers.CharField(source="warehouse.name")
+    lot_number = serializers.CharField()
+    expiry_date = serializers.DateField()
+    status = serializers.CharField()
+    quantity = serializers.IntegerField(source="on_hand")
+    available = serializers.IntegerField()
+    list_price = serializers.DecimalField(
+        source="drug.list_price", max_digits=20, decimal_places=2, rounding=ROUND_HALF_UP
+    )
+    value = serializers.DecimalField(
+        max_digits=20, decimal_places=2, rounding=ROUND_HALF_UP, allow_null=True
+    )
+    currency = serializers.CharField(source="drug.currency")
+
+
+class LowStockOut(serializers.Serializer):
+    drug = serializers.IntegerField(source="pk")
+    ndc = serializers.CharField()
+    name = serializers.CharField()
+    available = serializers.IntegerField(source="stock_available")
+    reorder_point = serializers.IntegerField()
+
+
+class ReservationLineIn(serializers.Serializer):
+    drug = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
+
+
+class ReservationIn(serializers.Serializer):
+    reference = serializers.CharField(max_length=100)
+    lines = ReservationLineIn(many=True, allow_empty=False, max_length=200)
+    min_shelf_life_days = serializers.IntegerField(min_value=0, max_value=MAX_DAYS, default=0)
+
+
+class AllocationOut(serializers.Serializer):
+    lot = serializers.IntegerField(source="lot_id")
+    lot_number = serializers.CharField(source="lot.lot_number")
+    expiry_date = serializers.DateField(source="lot.expiry_date")
+    quantity = serializers.IntegerField()
+
+
+class ReservationLineOut(serializers.Serializer):
+    drug = serializers.IntegerField(source="drug_id")
+    quantity = serializers.IntegerField()
+    allocations = AllocationOut(many=True, source="allocations.all")
+
+
+class ReservationOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    status = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+    min_shelf_life_days = serializers.IntegerField()
+    buyer_org = serializers.IntegerField(allow_null=True)
+    shipped_at = serializers.DateTimeField(allow_null=True)
+    lines = ReservationLineOut(many=True, source="lines.all")
+
+
+class CommitIn(serializers.Serializer):
+    shipped_at = serializers.DateTimeField(required=False)
+    buyer_org = serializers.IntegerField(min_value=1)
