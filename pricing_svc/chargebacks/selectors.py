@@ -35,16 +35,19 @@ def chargeback_report(
         rows = rows.filter(shipped_at__gte=_day_start(date_from))
     if date_to:
         rows = rows.filter(shipped_at__lt=_day_start(date_to + timedelta(days=1)))
-    by_status = {
-        status.value: Sum("amount", filter=Q(status=status.value), default=0) for status in Status
+    # Aggregates may not reuse a field's name (``amount``): prefixed here, renamed below.
+    sums = {
+        f"sum_{status.value}": Sum("amount", filter=Q(status=status.value), default=0)
+        for status in Status
     }
-    return list(
+    groups = (
         rows.values("manufacturer", "currency")
         .annotate(
             lines=Count("id"),
-            quantity=Sum("quantity"),
-            amount=Sum("amount", filter=~Q(status=Status.REJECTED), default=0),
-            **by_status,
+            sum_quantity=Sum("quantity"),
+            sum_amount=Sum("amount", filter=~Q(status=Status.REJECTED), default=0),
+            **sums,
         )
         .order_by("manufacturer", "currency")
     )
+    return [{name.removeprefix("sum_"): value for name, value in group.items()} for group in groups]

@@ -62,7 +62,7 @@ def contract_overlaps(*, contract: Contract) -> list[Overlap]:
         )
         .exclude(contract=contract)
         .values("contract_id", "contract__name")
-        .annotate(drugs=ArrayAgg("drug", ordering="drug"))
+        .annotate(drugs=ArrayAgg("drug", order_by="drug"))
         .order_by("contract_id")
     )
     return [Overlap(row["contract_id"], row["contract__name"], row["drugs"]) for row in rows]

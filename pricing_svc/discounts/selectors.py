@@ -13,7 +13,7 @@ def discount_rules() -> QuerySet[DiscountRule]:
 
 
 def rules_in_force(
-    *, on: date, buyer_org: int, org_type: str, drugs: Iterable[int]
+    *, on: date, buyer_org: int | None, org_type: str, drugs: Iterable[int]
 ) -> list[DiscountRule]:
     """Rules in force on ``on`` that may apply to this buyer and these drugs (two queries).
 
@@ -22,7 +22,9 @@ def rules_in_force(
     """
     rules = discount_rules().filter(
         Q(drug__isnull=True) | Q(drug__in=list(drugs)),
-        Q(buyer_org__isnull=True) | Q(buyer_org=buyer_org),
+        Q(buyer_org__isnull=True) | Q(buyer_org=buyer_org)
+        if buyer_org
+        else Q(buyer_org__isnull=True),
         Q(org_type="") | Q(org_type=org_type) if org_type else Q(org_type=""),
         valid_from__lte=on,
         valid_to__gte=on,

@@ -16,7 +16,8 @@ def active_on_q(on: date, prefix: str = "") -> Q:
 
 
 def price_lists() -> QuerySet[PriceList]:
-    return PriceList.objects.annotate(item_count=Count("items"))
+    # Meta.ordering does not reach a grouped query: order explicitly, newest first.
+    return PriceList.objects.annotate(item_count=Count("items")).order_by("-valid_from", "-id")
 
 
 def price_list_items(*, price_list: PriceList) -> QuerySet[PriceListItem]:

@@ -10,7 +10,8 @@ from prices.money import currency_field, money_field
 class Quote(models.Model):
     # Random ids: a quote id says nothing about how many quotes others asked for.
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    buyer_org = models.PositiveBigIntegerField()
+    # None for a patient's (B2C) quote, asked by orders: list prices and general rules only.
+    buyer_org = models.PositiveBigIntegerField(null=True, blank=True)
     buyer_org_type = models.CharField(max_length=20, blank=True)
     currency = currency_field()
     total = money_field()

@@ -2,11 +2,12 @@
 
 from rest_framework import serializers
 
-from discounts.models import DiscountRule
 from prices.money import MAX_QUANTITY, MAX_QUOTE_LINES
 from prices.serializers import drug_input
 from quotes.models import Quote, QuoteLine
-from quotes.services import LineIn
+from quotes.services import PATIENT, LineIn
+
+BUYER_KINDS = ["hospital", "pharmacy", "distributor", PATIENT]
 
 
 class QuoteLineInputSerializer(serializers.Serializer):
@@ -21,14 +22,16 @@ class QuoteInputSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         default=None,
-        help_text="A buyer's own organization (the default); required with a service token.",
+        help_text="A buyer's own organization (the default); required with a service token "
+        "unless buyer_org_type is 'patient'.",
     )
     buyer_org_type = serializers.ChoiceField(
-        choices=DiscountRule.OrgType.choices,
+        choices=BUYER_KINDS,
         required=False,
         default="",
-        help_text="Service tokens only: the buyer's kind, for rules by kind of buyer. "
-        "A buyer's own kind comes from its token.",
+        allow_blank=True,
+        help_text="Service tokens only: the buyer's kind, for rules by kind of buyer "
+        "(a buyer's own kind comes from its token); 'patient' quotes for no organization.",
     )
 
     def validate(self, attrs):

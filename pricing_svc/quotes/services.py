@@ -22,6 +22,8 @@ from prices.selectors import list_prices_on
 from quotes.engine import PricedLine, RuleSpec, StartPrice, Tier, price_line
 from quotes.models import Quote, QuoteLine
 
+PATIENT = "patient"
+
 
 @dataclass(frozen=True)
 class LineIn:
@@ -70,7 +72,7 @@ def _refuse(code: str, detail: str, drugs: list[int], message: str) -> None:
 
 
 def price_lines(
-    *, buyer_org: int, buyer_org_type: str, lines: Sequence[LineIn], now: datetime
+    *, buyer_org: int | None, buyer_org_type: str, lines: Sequence[LineIn], now: datetime
 ) -> list[PricedLine]:
     """Price every line as of ``now``, in four queries whatever the number of lines.
 
@@ -88,7 +90,9 @@ def price_lines(
     today = timezone.localdate(now)
     drugs = list(counts)
     list_items = list_prices_on(drugs=drugs, on=today)
-    contract_items = contract_prices_on(buyer_org=buyer_org, drugs=drugs, on=today)
+    contract_items = (
+        contract_prices_on(buyer_org=buyer_org, drugs=drugs, on=today) if buyer_org else {}
+    )
     _refuse(
         "no_price",
         "No price in force for drug(s)",
@@ -134,7 +138,7 @@ def _applied_json(line: PricedLine) -> list[dict]:
 
 def quote_create(
     *,
-    buyer_org: int,
+    buyer_org: int | None,
     buyer_org_type: str,
     lines: Sequence[LineIn],
     requested_by: str,
@@ -173,6 +177,7 @@ def quote_create(
         fallbacks = [
             CachedPrice(buyer_org, line.drug, line.unit_price, line.currency, now, str(quote.id))
             for line in priced
+            if buyer_org is not None
         ]
         transaction.on_commit(
             lambda: remember_good_prices(
@@ -184,15 +189,16 @@ def quote_create(
 
 def quote_buyer(
     *, principal: Principal, buyer_org: int | None, buyer_org_type: str
-) -> tuple[int, str]:
+) -> tuple[int | None, str]:
     """Whom a quote is for: ``(buyer_org, buyer_org_type)``.
 
     A buyer quotes for its own organization only (another one answers 404, as if it did not
-    exist); a service quotes for any organization and must name it, and may name its kind,
-    which decides whether rules for hospitals or pharmacies apply.
+    exist). A service quotes for any organization and must name it, and may name its kind,
+    which decides whether rules for hospitals or pharmacies apply; only a patient's (B2C)
+    quote, ``buyer_org_type="patient"``, has no organization.
     """
     if principal.is_service:
-        if buyer_org is None:
+        if buyer_org is None and buyer_org_type != PATIENT:
             raise ValidationFailed(
                 "A service must say which organization the quote is for.",
                 code="buyer_org_required",

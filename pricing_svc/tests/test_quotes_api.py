@@ -179,6 +179,18 @@ def test_a_service_quotes_for_any_named_organization(quoting_service, priced):
     assert Quote.objects.get().requested_by == "client:orders-service"
 
 
+def test_a_patients_quote_has_no_organization_and_no_contract(quoting_service, priced):
+    DiscountRuleFactory(value=Decimal("10"))  # for everyone
+    DiscountRuleFactory(value=Decimal("50"), org_type="hospital")
+    DiscountRuleFactory(value=Decimal("50"), buyer_org=BUYER)
+    response = quoting_service.post(
+        URL, {**lines((1, 1)), "buyer_org_type": "patient"}, format="json"
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["buyer_org"] is None
+    assert response.json()["lines"][0]["unit_price"] == "9.0000"  # list 10.00, 10% off
+
+
 def test_a_service_must_name_the_organization(quoting_service, priced):
     response = quoting_service.post(URL, lines((1, 1)), format="json")
     assert response.status_code == 400
