@@ -39,7 +39,9 @@ def _move(to: str, label: str):
             messages.success(request, f"{moved} chargeback(s) {to}.")
 
     action.__name__ = f"mark_{to}"
-    return admin.action(description=f"{label} the selected chargebacks")(action)
+    return admin.action(description=f"{label} the selected chargebacks", permissions=["change"])(
+        action
+    )
 
 
 @admin.register(Chargeback)

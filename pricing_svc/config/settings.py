@@ -34,3 +34,28 @@ SEED_STEPS = [
     "contracts.demo.seed_contracts",
     "discounts.demo.seed_discount_rules",
 ]
+
+# Back-office staff signed in through auth_svc get these admin permissions by role: the
+# distributor manages its prices, contracts and rules, reads quotes and works chargebacks.
+ADMIN_ROLE_PERMISSIONS = {
+    "distributor": [
+        *(
+            f"{app}.{action}_{model}"
+            for app, model in [
+                ("prices", "pricelist"),
+                ("prices", "pricelistitem"),
+                ("contracts", "contract"),
+                ("contracts", "contractitem"),
+                ("discounts", "discountrule"),
+                ("discounts", "discounttier"),
+            ]
+            for action in ("view", "add", "change")
+        ),
+        "quotes.view_quote",
+        "quotes.view_quoteline",
+        "chargebacks.view_chargeback",
+        "chargebacks.change_chargeback",
+        "chargebacks.view_chargebackevent",
+        "chargebacks.view_shippedline",
+    ],
+}

@@ -15,7 +15,10 @@ class PriceList(models.Model):
 
     class Meta:
         ordering = ["-valid_from", "-id"]
-        indexes = [models.Index(fields=["valid_from", "valid_to"], name="pricelist_validity")]
+        indexes = [
+            models.Index(fields=["valid_from", "valid_to"], name="pricelist_validity"),
+            models.Index(fields=["currency"], name="pricelist_currency"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
