@@ -8,7 +8,7 @@ so one created a moment ago can be priced at once.
 
 import functools
 from collections.abc import Iterable
-from dataclasses import asdict
+from dataclasses import asdict, fields
 
 from django.core.cache import cache
 
@@ -27,7 +27,9 @@ def catalog_client() -> CatalogClient:
 
 
 def _cache_key(drug_id: int) -> str:
-    return f"drug:{drug_id}"
+    # Versioned by the fields of ``Drug``: a catalog client that grew a field never reads an
+    # entry cached in the older shape.
+    return f"drug:{len(fields(Drug))}:{drug_id}"
 
 
 def drug_lookup(drug_id: int) -> Drug:

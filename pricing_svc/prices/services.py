@@ -90,12 +90,12 @@ def price_list_item_set(
 ) -> tuple[PriceListItem, bool]:
     """Set a drug's price in a list (added, or replaced if present); ``(item, created)``."""
     found = catalog_drugs_for([ItemIn(drug=drug, unit_price=unit_price)])[drug]
-    return PriceListItem.objects.update_or_create(
-        price_list=price_list,
-        drug=drug,
-        defaults={
-            "unit_price": unit_price,
-            "manufacturer": found.manufacturer,
-            "drug_name": found.name,
-        },
-    )
+    values = {"unit_price": unit_price, "manufacturer": found.manufacturer, "drug_name": found.name}
+    try:
+        return PriceListItem.objects.update_or_create(
+            price_list=price_list, drug=drug, defaults=values
+        )
+    except IntegrityError:  # a concurrent first price for the drug won: now it is an update
+        return PriceListItem.objects.update_or_create(
+            price_list=price_list, drug=drug, defaults=values
+        )
