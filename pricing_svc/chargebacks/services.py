@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from chargebacks.locks import lock_chargeback
+from chargebacks.metrics import chargebacks_opened_total
 from chargebacks.models import Chargeback, ChargebackEvent, ShippedLine
 from common.errors import Conflict, ValidationFailed
 from contracts.models import ContractItem
@@ -127,6 +128,7 @@ def shipment_record(*, shipment: ShipmentIn, by: str) -> tuple[ShippedLine, bool
                 ChargebackEvent.objects.create(
                     chargeback=chargeback, to_status=Status.OPEN, by=by, reason="shipped"
                 )
+                transaction.on_commit(chargebacks_opened_total.inc)
     except IntegrityError:
         # The same report arrived twice at once and the other one was stored first.
         line = _already_recorded(shipment)

@@ -20,6 +20,7 @@ from prices.models import PriceListItem
 from prices.money import ZERO, round_unit_price
 from prices.selectors import list_prices_on
 from quotes.engine import PricedLine, RuleSpec, StartPrice, Tier, price_line
+from quotes.metrics import quotes_total
 from quotes.models import Quote, QuoteLine
 
 PATIENT = "patient"
@@ -151,7 +152,13 @@ def quote_create(
     totals (see ``prices.money`` for rounding).
     """
     now = now or timezone.now()
-    priced = price_lines(buyer_org=buyer_org, buyer_org_type=buyer_org_type, lines=lines, now=now)
+    try:
+        priced = price_lines(
+            buyer_org=buyer_org, buyer_org_type=buyer_org_type, lines=lines, now=now
+        )
+    except ValidationFailed as refused:
+        quotes_total.labels(refused.code).inc()
+        raise
     with transaction.atomic():
         quote = Quote.objects.create(
             buyer_org=buyer_org,
@@ -179,6 +186,7 @@ def quote_create(
             for line in priced
             if buyer_org is not None
         ]
+        transaction.on_commit(lambda: quotes_total.labels("priced").inc())
         transaction.on_commit(
             lambda: remember_good_prices(
                 fallbacks, ttl_seconds=settings.PRICING_LAST_GOOD_TTL_SECONDS

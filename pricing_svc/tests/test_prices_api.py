@@ -168,3 +168,15 @@ def test_listing_costs_the_same_queries_for_few_or_many(admin):
     with CaptureQueriesContext(connection) as items:
         assert admin.get(f"{URL}{price_list.id}/items/").json()["count"] == 30
     assert len(items) <= 3
+
+
+def test_prices_are_still_set_while_the_cache_is_down(distributor, catalog, settings):
+    settings.CACHES = {
+        "default": {
+            **settings.CACHES["default"],
+            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens there
+        }
+    }
+    response = distributor.post(URL, body(), format="json")
+    assert response.status_code == 201
+    assert drug_calls(catalog) == 2

@@ -275,3 +275,21 @@ def test_quoting_costs_the_same_queries_for_one_line_or_many(hospital, priced):
         many_lines = lines(*[(drug, 2) for drug in range(10, 60)])
         assert hospital.post(URL, many_lines, format="json").status_code == 201
     assert len(many) == len(one) <= 10
+
+
+def test_quotes_are_counted_by_outcome(
+    hospital, priced, client, django_capture_on_commit_callbacks
+):
+    def counted(outcome):
+        metrics = client.get("/metrics").content.decode()
+        line = f'pharma_pricing_quotes_total{{outcome="{outcome}"}}'
+        return next(
+            (float(row.split()[-1]) for row in metrics.splitlines() if row.startswith(line)), 0.0
+        )
+
+    priced_before, refused_before = counted("priced"), counted("no_price")
+    with django_capture_on_commit_callbacks(execute=True):
+        hospital.post(URL, lines((1, 1)), format="json")
+        hospital.post(URL, lines((99, 1)), format="json")
+    assert counted("priced") == priced_before + 1
+    assert counted("no_price") == refused_before + 1
