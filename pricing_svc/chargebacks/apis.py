@@ -18,6 +18,7 @@ from chargebacks.serializers import (
     ShippedLineSerializer,
     TransitionInputSerializer,
 )
+from common.idempotency import idempotent
 from common.permissions import service_scope
 from prices.permissions import SellerStaff, actor
 
@@ -77,6 +78,7 @@ class ShipmentEventApi(APIView):
         request=ShipmentInputSerializer,
         responses={201: ShippedLineSerializer, 200: ShippedLineSerializer},
     )
+    @idempotent()
     def post(self, request):
         serializer = ShipmentInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

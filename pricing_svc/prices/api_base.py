@@ -4,12 +4,14 @@ validates, calls one service and serializes)."""
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
+from common.idempotency import idempotent
+
 
 class ListCreateApi(generics.ListAPIView):
     """``GET`` lists ``get_queryset()`` with ``serializer_class``; ``POST`` validates
     ``input_serializer_class``, hands the data to ``create`` (one service call) and answers
     201 with the new object read back through ``get_queryset()``, as ``created_serializer_class``
-    shows it."""
+    shows it. ``Idempotency-Key`` is honoured: a repeat answers the first result."""
 
     input_serializer_class: type[serializers.Serializer]
     created_serializer_class: type[serializers.Serializer] | None = None
@@ -17,6 +19,7 @@ class ListCreateApi(generics.ListAPIView):
     def create(self, data: dict):
         raise NotImplementedError
 
+    @idempotent()
     def post(self, request):
         serializer = self.input_serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 
+from common.idempotency import idempotent
 from common.permissions import has_role, service_scope
 from prices.permissions import Buyer, actor
 from quotes import selectors, services
@@ -19,6 +20,7 @@ class QuoteCreateApi(generics.GenericAPIView):
     serializer_class = QuoteSerializer
 
     @extend_schema(request=QuoteInputSerializer, responses={201: QuoteSerializer})
+    @idempotent()
     def post(self, request):
         serializer = QuoteInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -127,3 +127,16 @@ def test_listing_costs_the_same_queries_for_few_or_many(admin):
     with CaptureQueriesContext(connection) as many:
         assert admin.get(URL).json()["count"] == 21
     assert len(many) == len(few) <= 3
+
+
+def test_a_repeated_create_with_the_same_idempotency_key_answers_the_first_result(
+    distributor, catalog
+):
+    first = distributor.post(URL, body(), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    again = distributor.post(URL, body(), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json() == first.json()
+    assert Contract.objects.count() == 1
+    other = distributor.post(URL, body(name="Other"), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert other.status_code == 409
+    assert other.json()["code"] == "idempotency_key_reused"
