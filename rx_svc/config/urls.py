@@ -1,6 +1,12 @@
+from django.urls import include, path
+
 from common.urls import service_urlpatterns
 
-urlpatterns = [*service_urlpatterns("rx")]
+urlpatterns = [
+    *service_urlpatterns("rx"),
+    path("api/rx/", include("prescriptions.urls")),
+]
 
+handler400 = "prescriptions.apis.bad_request_view"
 handler404 = "common.errors.not_found_view"
 handler500 = "common.errors.server_error_view"

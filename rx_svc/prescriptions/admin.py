@@ -1,0 +1,302 @@
+"""The back office: the pharmacists' review queue, every prescription, the access log.
+
+Pharmacists (signed in through auth_svc) work the queue: claim, look at the document next to
+its metadata, approve or reject. Every decision goes through the same services as the API,
+and every look at a document is streamed by a view that checks permissions and logs the read.
+Nothing here edits a prescription directly.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_POST
+
+from common.errors import ApplicationError
+from prescriptions import services
+from prescriptions.actors import Actor
+from prescriptions.forms import ApproveForm, RejectForm
+from prescriptions.models import DocumentAccess, Prescription, PrescriptionEvent, QueuedPrescription
+from prescriptions.streaming import document_response
+
+Status = Prescription.Status
+REVIEW_PERMISSION = "prescriptions.review_prescription"
+VIEW_PERMISSIONS = ("prescriptions.view_prescription", "prescriptions.view_queuedprescription")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows here change only through services (or not at all, for audit trails)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class EventInline(admin.TabularInline):
+    model = PrescriptionEvent
+    fields = ["at", "from_status", "to_status", "by_name", "by_id", "by_role", "reason", "notes"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReviewAdmin(ReadOnlyAdmin):
+    """A prescription's page: its metadata, the document beside it, the decisions."""
+
+    change_form_template = "admin/prescriptions/review_change_form.html"
+    inlines = [EventInline]
+    list_display = ["id", "created_at", "drug_name", "quantity", "status", "claimed_by_name"]
+    list_filter = ["status"]
+    search_fields = ["=id", "drug_name", "drug_ndc", "prescriber_name", "prescriber_license"]
+    fieldsets = [
+        (
+            "Prescription",
+            {
+                "fields": [
+                    "status",
+                    "patient_id",
+                    "drug_id",
+                    "drug_name",
+                    "drug_ndc",
+                    "quantity",
+                    "prescriber_name",
+                    "prescriber_license",
+                    "written_on",
+                ]
+            },
+        ),
+        (
+            "Review",
+            {
+                "fields": [
+                    "claimed_by_name",
+                    "claimed_by",
+                    "claimed_at",
+                    "refills",
+                    "fills_remaining",
+                    "valid_until",
+                    "reviewed_by",
+                    "reviewed_at",
+                    "rejection_reason",
+                    "review_notes",
+                ]
+            },
+        ),
+        (
+            "Document",
+            {"fields": ["document_type", "document_size", "document_sha256", "created_at"]},
+        ),
+    ]
+    readonly_fields = [field for _, options in fieldsets for field in options["fields"]]
+    actions = ["claim_selected", "release_selected"]
+
+    def _url_name(self, view: str) -> str:
+        return f"{self.opts.app_label}_{self.opts.model_name}_{view}"
+
+    def get_urls(self):
+        views = [
+            ("document", xframe_options_sameorigin(self.document_view)),
+            ("claim", require_POST(self.claim_view)),
+            ("release", require_POST(self.release_view)),
+            ("approve", require_POST(self.approve_view)),
+            ("reject", require_POST(self.reject_view)),
+        ]
+        own = [
+            path(f"<int:pk>/{name}/", self.admin_site.admin_view(view), name=self._url_name(name))
+            for name, view in views
+        ]
+        return own + super().get_urls()
+
+    # -- the page ---------------------------------------------------------------------------
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        prescription = self.get_object(request, object_id)
+        if prescription is not None and self.has_view_permission(request, prescription):
+            extra_context = {**(extra_context or {}), **self._review_context(request, prescription)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _review_context(self, request, prescription: Prescription) -> dict:
+        actor = Actor.from_admin_request(request)
+        may_review = request.user.has_perm(REVIEW_PERMISSION)
+        holding = prescription.status == Status.IN_REVIEW and prescription.claimed_by == actor.id
+        urls = {
+            name: reverse(f"admin:{self._url_name(name)}", args=[prescription.pk])
+            for name in ("document", "claim", "release", "approve", "reject")
+        }
+        return {
+            "rx_urls": urls,
+            "rx_is_image": prescription.document_type.startswith("image/"),
+            "rx_can_claim": may_review and prescription.status == Status.PENDING_REVIEW,
+            "rx_can_decide": may_review and holding,
+            "rx_can_release": prescription.status == Status.IN_REVIEW
+            and (holding or request.user.is_superuser),
+            "rx_approve_form": ApproveForm(),
+            "rx_reject_form": RejectForm(),
+        }
+
+    # -- the document -----------------------------------------------------------------------
+
+    def document_view(self, request, pk: int):
+        if not any(request.user.has_perm(name) for name in VIEW_PERMISSIONS):
+            raise PermissionDenied
+        prescription = get_object_or_404(Prescription, pk=pk)
+        handle = services.document_open(
+            prescription=prescription,
+            reader=Actor.from_admin_request(request),
+            channel=DocumentAccess.Channel.ADMIN,
+            request_id=getattr(request, "request_id", ""),
+        )
+        return document_response(prescription, handle)
+
+    # -- decisions ----------------------------------------------------------------------------
+
+    def _decide(self, request, pk: int, decision, success: str):
+        if not request.user.has_perm(REVIEW_PERMISSION):
+            raise PermissionDenied
+        try:
+            decision(Actor.from_admin_request(request))
+        except ApplicationError as exc:
+            self.message_user(request, exc.detail, messages.ERROR)
+        else:
+            self.message_user(request, success, messages.SUCCESS)
+        return self._back(request, pk)
+
+    def _back(self, request, pk: int) -> HttpResponseRedirect:
+        """To the prescription's page, or to the list once it has left this admin's list
+        (a decided prescription leaves the queue)."""
+        if self.get_queryset(request).filter(pk=pk).exists():
+            return HttpResponseRedirect(reverse(f"admin:{self._url_name('change')}", args=[pk]))
+        return HttpResponseRedirect(reverse(f"admin:{self._url_name('changelist')}"))
+
+    def claim_view(self, request, pk: int):
+        return self._decide(
+            request,
+            pk,
+            lambda by: services.prescription_claim(prescription_id=pk, by=by),
+            f"You are reviewing prescription {pk}.",
+        )
+
+    def release_view(self, request, pk: int):
+        force = request.user.is_superuser
+        return self._decide(
+            request,
+            pk,
+            lambda by: services.prescription_release(prescription_id=pk, by=by, force=force),
+            f"Prescription {pk} is back in the queue.",
+        )
+
+    def approve_view(self, request, pk: int):
+        form = ApproveForm(request.POST)
+        if not form.is_valid():
+            return self._form_errors(request, pk, form)
+        return self._decide(
+            request,
+            pk,
+            lambda by: services.prescription_approve(
+                prescription_id=pk, by=by, **form.cleaned_data
+            ),
+            f"Prescription {pk} is verified.",
+        )
+
+    def reject_view(self, request, pk: int):
+        form = RejectForm(request.POST)
+        if not form.is_valid():
+            return self._form_errors(request, pk, form)
+        return self._decide(
+            request,
+            pk,
+            lambda by: services.prescription_reject(prescription_id=pk, by=by, **form.cleaned_data),
+            f"Prescription {pk} is rejected.",
+        )
+
+    def _form_errors(self, request, pk: int, form):
+        for field, errors in form.errors.items():
+            self.message_user(request, f"{field}: {' '.join(errors)}", messages.ERROR)
+        return self._back(request, pk)
+
+    # -- list actions -------------------------------------------------------------------------
+
+    def _each(self, request, queryset, decision, verb: str) -> None:
+        by = Actor.from_admin_request(request)
+        done = 0
+        for prescription_id in queryset.order_by("pk").values_list("pk", flat=True):
+            try:
+                decision(prescription_id, by)
+                done += 1
+            except ApplicationError as exc:
+                self.message_user(request, exc.detail, messages.WARNING)
+        self.message_user(request, f"{verb} {done} prescription(s).", messages.SUCCESS)
+
+    @admin.action(description="Claim the selected prescriptions", permissions=["review"])
+    def claim_selected(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda pk, by: services.prescription_claim(prescription_id=pk, by=by),
+            "Claimed",
+        )
+
+    @admin.action(description="Release the selected prescriptions", permissions=["review"])
+    def release_selected(self, request, queryset):
+        force = request.user.is_superuser
+        self._each(
+            request,
+            queryset,
+            lambda pk, by: services.prescription_release(prescription_id=pk, by=by, force=force),
+            "Released",
+        )
+
+    def has_review_permission(self, request) -> bool:
+        return request.user.has_perm(REVIEW_PERMISSION)
+
+
+@admin.register(QueuedPrescription)
+class QueuedPrescriptionAdmin(ReviewAdmin):
+    """Waiting for a pharmacist, oldest first."""
+
+    ordering = ["created_at", "pk"]
+    list_filter = ["status", "claimed_by_name"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(status__in=[Status.PENDING_REVIEW, Status.IN_REVIEW])
+        )
+
+
+@admin.register(Prescription)
+class PrescriptionAdmin(ReviewAdmin):
+    ordering = ["-created_at", "-pk"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(DocumentAccess)
+class DocumentAccessAdmin(ReadOnlyAdmin):
+    """Who read which document when (admins only: no role is given this permission)."""
+
+    list_display = [
+        "read_at",
+        "prescription_id",
+        "reader_name",
+        "reader_id",
+        "reader_role",
+        "channel",
+    ]
+    list_filter = ["channel", "reader_role"]
+    search_fields = ["=prescription__id", "=reader_id", "reader_name"]
+    date_hierarchy = "read_at"
+    ordering = ["-read_at", "-pk"]

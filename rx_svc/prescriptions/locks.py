@@ -1,0 +1,16 @@
+"""Row locks of this app, in one place (STYLE.md).
+
+Only one prescription row is ever locked per transaction; a transaction that also touches
+a fill takes the fill first (its unique key or row), then the prescription, everywhere.
+"""
+
+from common.errors import NotFound
+from prescriptions.models import Prescription
+
+
+def prescription_lock(*, prescription_id: int) -> Prescription:
+    """The prescription, locked until the end of the transaction; 404 if there is none."""
+    prescription = Prescription.objects.select_for_update().filter(pk=prescription_id).first()
+    if prescription is None:
+        raise NotFound(f"No prescription {prescription_id}.", code="not_found")
+    return prescription
