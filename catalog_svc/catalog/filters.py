@@ -8,6 +8,15 @@ from catalog.selectors import drug_search
 UNCONTROLLED = "none"
 
 
+def strict_boolean(**kwargs) -> django_filters.TypedChoiceFilter:
+    """``true`` or ``false``; anything else is a 400, not silently "no filter"."""
+    return django_filters.TypedChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        coerce=lambda value: value == "true",
+        **kwargs,
+    )
+
+
 class DrugFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(
         method="filter_search", help_text="Name, generic name, NDC or GTIN; typo-tolerant."
@@ -17,8 +26,8 @@ class DrugFilter(django_filters.FilterSet):
         method="filter_schedule",
         help_text="CII, CIII, CIV, CV, or 'none' for drugs that are not controlled.",
     )
-    rx_only = django_filters.BooleanFilter()
-    active = django_filters.BooleanFilter()
+    rx_only = strict_boolean()
+    active = strict_boolean()
     manufacturer = django_filters.CharFilter(lookup_expr="icontains")
 
     class Meta:

@@ -6,6 +6,7 @@ from django.db import connection
 
 from catalog.identifiers import gtin_is_valid, ndc_to_11
 from catalog.models import Drug, Warehouse
+from catalog.services import DRUG_EDITABLE_FIELDS
 from common.demo import ACME_DISTRIBUTION
 from common.demo.catalog import CURRENCY, drugs
 
@@ -15,22 +16,8 @@ WAREHOUSES = {
     MAIN_DC: "1200 Commerce Way, Columbus, OH 43219",
     NORTH_DC: "85 Harbor Road, Duluth, MN 55802",
 }
-_COPIED = [
-    "ndc",
-    "gtin",
-    "name",
-    "generic_name",
-    "strength",
-    "dosage_form",
-    "manufacturer",
-    "schedule",
-    "rx_only",
-    "cold_chain",
-    "pack_size",
-    "unit",
-    "reorder_point",
-    "list_price",
-]
+# Everything a demo row says about a drug (the demo has no inactive drugs).
+_COPIED = [name for name in DRUG_EDITABLE_FIELDS if name != "active"]
 
 
 def seed_catalog() -> None:

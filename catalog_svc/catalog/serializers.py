@@ -3,32 +3,13 @@
 from rest_framework import serializers
 
 from catalog.models import Drug, Schedule, Warehouse
-
-DRUG_FIELDS = [
-    "id",
-    "ndc",
-    "gtin",
-    "name",
-    "generic_name",
-    "strength",
-    "dosage_form",
-    "manufacturer",
-    "schedule",
-    "rx_only",
-    "cold_chain",
-    "pack_size",
-    "unit",
-    "reorder_point",
-    "list_price",
-    "currency",
-    "active",
-]
+from catalog.services import DRUG_EDITABLE_FIELDS
 
 
 class DrugOut(serializers.ModelSerializer):
     class Meta:
         model = Drug
-        fields = DRUG_FIELDS
+        fields = ["id", *DRUG_EDITABLE_FIELDS, "currency"]
 
 
 class DrugIn(serializers.Serializer):

@@ -13,24 +13,22 @@ from catalog.models import Drug, Schedule, Warehouse
 from common.errors import Conflict, ValidationFailed
 
 # The fields a PATCH may change; everything else is derived or fixed.
-DRUG_EDITABLE_FIELDS = frozenset(
-    {
-        "ndc",
-        "gtin",
-        "name",
-        "generic_name",
-        "strength",
-        "dosage_form",
-        "manufacturer",
-        "schedule",
-        "rx_only",
-        "cold_chain",
-        "pack_size",
-        "unit",
-        "reorder_point",
-        "list_price",
-        "active",
-    }
+DRUG_EDITABLE_FIELDS = (
+    "ndc",
+    "gtin",
+    "name",
+    "generic_name",
+    "strength",
+    "dosage_form",
+    "manufacturer",
+    "schedule",
+    "rx_only",
+    "cold_chain",
+    "pack_size",
+    "unit",
+    "reorder_point",
+    "list_price",
+    "active",
 )
 _UNIQUE_CONFLICTS = {
     "catalog_drug_ndc_unique": ("duplicate_ndc", "A drug with this NDC is already in the catalog."),
@@ -49,7 +47,8 @@ def _field_error(field: str, code: str, message: str) -> ValidationFailed:
     return ValidationFailed(message, code=code, extra={"errors": {field: [message]}})
 
 
-def _validate_identifiers(drug: Drug) -> None:
+def drug_validate(*, drug: Drug) -> None:
+    """Check a drug's identifiers and schedule (400) and that they are not taken (409)."""
     try:
         drug.ndc11 = ndc_to_11(drug.ndc)
     except ValueError:
@@ -116,19 +115,19 @@ def drug_create(
         list_price=list_price,
         active=active,
     )
-    _validate_identifiers(drug)
+    drug_validate(drug=drug)
     _save_unique(drug)
     return drug
 
 
 def drug_update(*, drug: Drug, changes: dict) -> Drug:
     """Change some of a drug's fields (those in ``DRUG_EDITABLE_FIELDS``), re-validated."""
-    unknown = set(changes) - DRUG_EDITABLE_FIELDS
+    unknown = set(changes).difference(DRUG_EDITABLE_FIELDS)
     if unknown:
         raise ValidationFailed(f"Not editable: {', '.join(sorted(unknown))}.", code="not_editable")
     for field, value in changes.items():
         setattr(drug, field, value)
-    _validate_identifiers(drug)
+    drug_validate(drug=drug)
     _save_unique(drug, update_fields=[*changes, "ndc11", "updated_at"])
     return drug
 

@@ -25,7 +25,7 @@ QUARANTINED = {(MAIN_DC, 12), (NORTH_DC, 57)}  # (warehouse, drug id): first lot
 
 
 def _lots_for(drug: DemoDrug, warehouse: str, today: date) -> list[ReceiptLineIn]:
-    rng = random.Random(f"{warehouse}:{drug.id}")
+    rng = random.Random(f"{warehouse}:{drug.id}")  # noqa: S311 - demo data, not secrets
     count = rng.randint(2, 3) if warehouse == MAIN_DC else rng.randint(1, 2)
     low_stock = drug.id % 17 == 0
     lines = []
@@ -65,15 +65,19 @@ def seed_stock() -> None:
             as_of=today - timedelta(days=RECEIVED_DAYS_AGO),
         )
         new = {line.lot_number for line in lines}
-        for name, drug_id in QUARANTINED:
-            lot_number = f"{LOT_PREFIX[name]}{drug_id:04d}A"
-            lot = Lot.objects.filter(warehouse=warehouse, lot_number=lot_number).first()
-            if name == warehouse.name and lot_number in new and lot is not None:
-                if lot.status == LotStatus.AVAILABLE:
-                    lot_transition(
-                        lot_id=lot.pk,
-                        to=LotStatus.QUARANTINED,
-                        actor=SEED_ACTOR,
-                        reason="temperature excursion reported on arrival (demo)",
-                    )
+        held_back = [
+            f"{LOT_PREFIX[name]}{drug_id:04d}A"
+            for name, drug_id in QUARANTINED
+            if name == warehouse.name
+        ]
+        for lot in Lot.objects.filter(
+            warehouse=warehouse, lot_number__in=new.intersection(held_back)
+        ):
+            if lot.status == LotStatus.AVAILABLE:
+                lot_transition(
+                    lot_id=lot.pk,
+                    to=LotStatus.QUARANTINED,
+                    actor=SEED_ACTOR,
+                    reason="temperature excursion reported on arrival (demo)",
+                )
     lots_expire(today=today)

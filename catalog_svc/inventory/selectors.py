@@ -95,9 +95,9 @@ def drug_availability(*, drug: Drug) -> DrugAvailability:
         Lot.objects.filter(sellable_q(today), drug=drug)
         .values("warehouse_id", "warehouse__name")
         .annotate(
-            available=Sum("available"),
-            on_hand=Sum("on_hand"),
             earliest=Min("expiry_date", filter=Q(available__gt=0)),
+            total_available=Sum("available"),
+            total_on_hand=Sum("on_hand"),
         )
         .order_by("warehouse_id")
     )
@@ -116,8 +116,8 @@ def drug_availability(*, drug: Drug) -> DrugAvailability:
         WarehouseStock(
             warehouse=row["warehouse_id"],
             name=row["warehouse__name"],
-            available=row["available"] + lapsed.get(row["warehouse_id"], 0),
-            on_hand=row["on_hand"],
+            available=row["total_available"] + lapsed.get(row["warehouse_id"], 0),
+            on_hand=row["total_on_hand"],
         )
         for row in rows
     ]

@@ -10,13 +10,12 @@ from catalog.principals import actor_label
 from common.errors import NotFound
 from common.idempotency import idempotent
 from inventory.apis.access import Reserver
-from inventory.selectors import reservation_get
 from inventory.serializers import CommitIn, ReservationIn, ReservationOut
 from inventory.services import (
     ReservationLineIn,
     reservation_commit,
     reservation_create,
-    reservation_expire_if_overdue,
+    reservation_current,
     reservation_release,
 )
 
@@ -28,7 +27,7 @@ def _reference_key(request) -> str | None:
 
 
 def _answer(reservation_id: int, status_code: int = status.HTTP_200_OK) -> Response:
-    reservation = reservation_get(reservation_id=reservation_id)
+    reservation = reservation_current(reservation_id=reservation_id)
     if reservation is None:
         raise NotFound("No such reservation.")
     return Response(ReservationOut(reservation).data, status=status_code)
@@ -61,7 +60,6 @@ class ReservationDetailApi(APIView):
 
     @extend_schema(responses=ReservationOut)
     def get(self, request, reservation_id: int):
-        reservation_expire_if_overdue(reservation_id=reservation_id)
         return _answer(reservation_id)
 
 

@@ -106,16 +106,20 @@ def stock_free(*, reservation: Reservation, allocation: Allocation, actor: str) 
     )
 
 
-def reservation_transition(
-    *, reservation: Reservation, to: str, actor: str, reason: str, fields: Sequence[str] = ()
-) -> Reservation:
-    """Move a locked reservation to ``to`` if ``RESERVATION_TRANSITIONS`` allows it, saving
-    ``fields`` too, and write the event row."""
+def _check_transition(reservation: Reservation, to: str) -> None:
     if to not in RESERVATION_TRANSITIONS[reservation.status]:
         raise Conflict(
             f"Reservation {reservation.pk} is {reservation.status}; it cannot become {to}.",
             code="invalid_transition",
         )
+
+
+def reservation_transition(
+    *, reservation: Reservation, to: str, actor: str, reason: str, fields: Sequence[str] = ()
+) -> Reservation:
+    """Move a locked reservation to ``to`` if ``RESERVATION_TRANSITIONS`` allows it, saving
+    ``fields`` too, and write the event row."""
+    _check_transition(reservation, to)
     from_status, reservation.status = reservation.status, to
     reservation.save(update_fields=["status", "updated_at", *fields])
     ReservationEvent.objects.create(
@@ -126,6 +130,7 @@ def reservation_transition(
 
 def reservation_free_all(*, reservation: Reservation, to: str, actor: str, reason: str) -> None:
     """End a held reservation (released or expired): every unit it holds becomes available."""
+    _check_transition(reservation, to)  # before any stock moves
     allocations = Allocation.objects.filter(line__reservation=reservation).order_by("lot_id")
     for allocation in allocations:
         stock_free(reservation=reservation, allocation=allocation, actor=actor)

@@ -25,6 +25,7 @@ from inventory.models import (
     ReservationStatus,
     Shipment,
 )
+from inventory.selectors import reservation_get
 from inventory.services.holds import (
     fefo_order,
     fefo_plan,
@@ -168,6 +169,20 @@ def reservation_expire_if_overdue(*, reservation_id: int, now: datetime | None =
             reason="hold time elapsed",
         )
     return True
+
+
+def reservation_current(*, reservation_id: int) -> Reservation | None:
+    """A reservation as it stands now (lines and allocations loaded): a hold whose time is
+    up is expired on the way, so a reader never sees a lapsed hold as held."""
+    reservation = reservation_get(reservation_id=reservation_id)
+    if (
+        reservation is not None
+        and reservation.status == ReservationStatus.HELD
+        and reservation.expires_at <= timezone.now()
+    ):
+        reservation_expire_if_overdue(reservation_id=reservation_id)
+        reservation = reservation_get(reservation_id=reservation_id)
+    return reservation
 
 
 def reservations_expire(*, now: datetime | None = None, drug_ids: Sequence[int] = ()) -> int:

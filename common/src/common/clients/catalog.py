@@ -1,9 +1,25 @@
-"""The client for catalog_svc (drugs; reservations are added with the catalog service)."""
+"""The client for catalog_svc: drugs, stock availability and reservations.
 
-from dataclasses import dataclass
+Answers become frozen dataclasses; refusals become the typed ``common.errors`` the catalog
+answered with (same ``code``), so a caller can tell "not enough stock" (``InsufficientStock``,
+carrying each short line) from a bad request or a lapsed hold.
+"""
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+
+import requests
 
 from common.clients.base import ServiceClient
-from common.errors import NotFound
+from common.errors import (
+    ApplicationError,
+    Conflict,
+    Forbidden,
+    NotFound,
+    UpstreamUnavailable,
+    ValidationFailed,
+)
 
 
 @dataclass(frozen=True)
@@ -28,8 +44,156 @@ class Drug:
         return cls(**{name: body[name] for name in cls.__dataclass_fields__})
 
 
+@dataclass(frozen=True)
+class StockLine:
+    """One line of a reservation request."""
+
+    drug: int
+    quantity: int
+
+
+@dataclass(frozen=True)
+class Allocation:
+    lot: int
+    lot_number: str
+    expiry_date: date
+    quantity: int
+
+
+@dataclass(frozen=True)
+class ReservedLine:
+    drug: int
+    quantity: int
+    allocations: tuple[Allocation, ...]
+
+
+@dataclass(frozen=True)
+class Reservation:
+    id: int
+    reference: str
+    status: str  # held, committed, released, expired
+    expires_at: datetime
+    lines: tuple[ReservedLine, ...]
+    buyer_org: int | None = None
+    shipped_at: datetime | None = None
+
+    @classmethod
+    def from_json(cls, body: dict) -> "Reservation":
+        lines = tuple(
+            ReservedLine(
+                drug=line["drug"],
+                quantity=line["quantity"],
+                allocations=tuple(
+                    Allocation(
+                        lot=a["lot"],
+                        lot_number=a["lot_number"],
+                        expiry_date=date.fromisoformat(a["expiry_date"]),
+                        quantity=a["quantity"],
+                    )
+                    for a in line["allocations"]
+                ),
+            )
+            for line in body["lines"]
+        )
+        shipped_at = body.get("shipped_at")
+        return cls(
+            id=body["id"],
+            reference=body["reference"],
+            status=body["status"],
+            expires_at=datetime.fromisoformat(body["expires_at"]),
+            lines=lines,
+            buyer_org=body.get("buyer_org"),
+            shipped_at=datetime.fromisoformat(shipped_at) if shipped_at else None,
+        )
+
+
+@dataclass(frozen=True)
+class WarehouseAvailability:
+    warehouse: int
+    name: str
+    available: int
+
+
+@dataclass(frozen=True)
+class Availability:
+    """Sellable stock of a drug: available lots not past their expiry date."""
+
+    drug: int
+    available: int
+    on_hand: int
+    earliest_expiry: date | None
+    warehouses: tuple[WarehouseAvailability, ...]
+
+    @classmethod
+    def from_json(cls, body: dict) -> "Availability":
+        earliest = body.get("earliest_expiry")
+        return cls(
+            drug=body["drug"],
+            available=body["available"],
+            on_hand=body["on_hand"],
+            earliest_expiry=date.fromisoformat(earliest) if earliest else None,
+            warehouses=tuple(
+                WarehouseAvailability(w["warehouse"], w.get("name", ""), w["available"])
+                for w in body["warehouses"]
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    drug: int
+    requested: int
+    available: int
+
+
+class InsufficientStock(Conflict):
+    """409 ``insufficient_stock``: nothing was reserved; ``lines`` says what was short."""
+
+    code = "insufficient_stock"
+
+    def __init__(self, detail: str = "", *, lines: tuple[Shortfall, ...] = ()):
+        super().__init__(detail, extra={"lines": [asdict(line) for line in lines]})
+        self.lines = lines
+
+
+_REFUSALS: dict[int, type[ApplicationError]] = {
+    400: ValidationFailed,
+    403: Forbidden,
+    404: NotFound,
+    409: Conflict,
+}
+
+
+def _raise_refusal(response: requests.Response) -> None:
+    """Turn a catalog 4xx into the matching typed error (same status, code and detail)."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = {}
+    if not isinstance(body, dict):
+        body = {}
+    code, detail = body.get("code"), body.get("detail", "")
+    if response.status_code == 401:
+        # Our own service token was refused: a deployment fault, not the caller's.
+        raise UpstreamUnavailable("catalog", "refused this service's credentials")
+    if response.status_code == 409 and code == InsufficientStock.code:
+        shortfalls = tuple(
+            Shortfall(line["drug"], line["requested"], line["available"])
+            for line in body.get("lines", [])
+        )
+        raise InsufficientStock(detail, lines=shortfalls)
+    error = _REFUSALS.get(response.status_code, ApplicationError)
+    extra = {"errors": body["errors"]} if "errors" in body else {}
+    raise error(detail, code=code, status=response.status_code, extra=extra)
+
+
 class CatalogClient(ServiceClient):
     upstream = "catalog"
+
+    def _answer(self, response: requests.Response, expected: int = 200) -> dict:
+        if response.status_code != expected:
+            _raise_refusal(response)
+        return response.json()
 
     def get_drug(self, drug_id: int) -> Drug:
         """The drug, or ``NotFound`` (code ``unknown_drug``) when the catalog has no such id."""
@@ -38,3 +202,54 @@ class CatalogClient(ServiceClient):
             raise NotFound(f"Drug {drug_id} is not in the catalog.", code="unknown_drug")
         response.raise_for_status()
         return Drug.from_json(response.json())
+
+    def availability(self, drug_id: int) -> Availability:
+        """Sellable stock of a drug; ``NotFound`` (code ``unknown_drug``) for an unknown id."""
+        response = self.request("GET", f"drugs/{int(drug_id)}/availability/")
+        if response.status_code == 404:
+            raise NotFound(f"Drug {drug_id} is not in the catalog.", code="unknown_drug")
+        return Availability.from_json(self._answer(response))
+
+    def reserve(
+        self,
+        reference: str,
+        lines: Iterable[StockLine | tuple[int, int]],
+        min_shelf_life_days: int = 0,
+        idempotency_key: str | None = None,
+    ) -> Reservation:
+        """Hold stock FEFO for every line, or raise ``InsufficientStock`` having held nothing.
+        Without a key the catalog makes a retry idempotent on ``reference``."""
+        wanted = [line if isinstance(line, StockLine) else StockLine(*line) for line in lines]
+        body = {
+            "reference": reference,
+            "lines": [{"drug": line.drug, "quantity": line.quantity} for line in wanted],
+            "min_shelf_life_days": min_shelf_life_days,
+        }
+        response = self.request("POST", "reservations/", json=body, idempotency_key=idempotency_key)
+        return Reservation.from_json(self._answer(response, expected=201))
+
+    def release(self, reservation_id: int) -> Reservation:
+        """Give the stock back; releasing twice (or a lapsed hold) is fine."""
+        response = self.request("POST", f"reservations/{int(reservation_id)}/release/")
+        return Reservation.from_json(self._answer(response))
+
+    def commit(
+        self,
+        reservation_id: int,
+        shipped_at: datetime,
+        buyer_org: int,
+        idempotency_key: str | None = None,
+    ) -> Reservation:
+        """Ship the reserved stock to ``buyer_org``; ``Conflict`` code ``reservation_expired``
+        if the hold lapsed first."""
+        response = self.request(
+            "POST",
+            f"reservations/{int(reservation_id)}/commit/",
+            json={"shipped_at": shipped_at.isoformat(), "buyer_org": buyer_org},
+            idempotency_key=idempotency_key,
+        )
+        return Reservation.from_json(self._answer(response))
+
+    def get_reservation(self, reservation_id: int) -> Reservation:
+        response = self.request("GET", f"reservations/{int(reservation_id)}/")
+        return Reservation.from_json(self._answer(response))

@@ -1,0 +1,258 @@
+"""Reservations: FEFO across lots, shelf life, all-or-nothing, idempotency, expiry of holds,
+release and commit with shipment rows; only services with the scope may call."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from common.testing import mint_token, service_token
+from inventory.models import Lot, Movement, Reservation, Shipment
+from tests.factories import DrugFactory, stocked_lot
+
+RESERVATIONS = "/api/catalog/reservations/"
+
+
+@pytest.fixture
+def shelf(warehouse, north, drug):
+    """One drug in four lots: expired, quarantined, expiring in 20 days, and in a year."""
+    expired = stocked_lot(drug=drug, warehouse=warehouse, expiry_days=-1, lot_number="EXPIRED")
+    held_back = stocked_lot(drug=drug, warehouse=warehouse, expiry_days=10, lot_number="QUAR")
+    Lot.objects.filter(pk=held_back.pk).update(status="quarantined")
+    return {
+        "expired": expired,
+        "quarantined": held_back,
+        "soon": stocked_lot(
+            drug=drug, warehouse=north, quantity=30, expiry_days=20, lot_number="SOON"
+        ),
+        "later": stocked_lot(
+            drug=drug, warehouse=warehouse, quantity=50, expiry_days=365, lot_number="LATER"
+        ),
+    }
+
+
+def reserve(client, lines, reference="SO-1", min_shelf_life_days=0, key=None):
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+    body = {"reference": reference, "lines": lines, "min_shelf_life_days": min_shelf_life_days}
+    return client.post(RESERVATIONS, body, format="json", **headers)
+
+
+def counters(lot) -> tuple[int, int, int]:
+    lot.refresh_from_db()
+    return lot.on_hand, lot.reserved, lot.available
+
+
+@pytest.mark.django_db
+def test_fefo_takes_the_earliest_sellable_expiry_first(reserver, shelf, drug):
+    response = reserve(reserver, [{"drug": drug.pk, "quantity": 40}])
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["status"] == "held"
+    assert body["reference"] == "SO-1"
+    allocations = body["lines"][0]["allocations"]
+    assert [(a["lot_number"], a["quantity"]) for a in allocations] == [("SOON", 30), ("LATER", 10)]
+    assert counters(shelf["soon"]) == (30, 30, 0)
+    assert counters(shelf["later"]) == (50, 10, 40)
+    assert counters(shelf["expired"])[1] == counters(shelf["quarantined"])[1] == 0
+    expires = timezone.datetime.fromisoformat(body["expires_at"])
+    assert timedelta(minutes=14) < expires - timezone.now() <= timedelta(minutes=15)
+
+
+@pytest.mark.django_db
+def test_lots_inside_the_minimum_shelf_life_are_skipped(reserver, shelf, drug):
+    body = reserve(reserver, [{"drug": drug.pk, "quantity": 5}], min_shelf_life_days=30).json()
+    assert [a["lot_number"] for a in body["lines"][0]["allocations"]] == ["LATER"]
+
+
+@pytest.mark.django_db
+def test_not_enough_stock_holds_nothing_and_says_what_is_short(reserver, shelf, drug):
+    plenty = DrugFactory()
+    stocked_lot(drug=plenty, warehouse=shelf["later"].warehouse, quantity=500)
+    response = reserve(
+        reserver, [{"drug": plenty.pk, "quantity": 10}, {"drug": drug.pk, "quantity": 81}]
+    )
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "insufficient_stock"
+    assert body["lines"] == [{"drug": drug.pk, "requested": 81, "available": 80}]
+    assert not Reservation.objects.exists()
+    assert Lot.objects.filter(reserved__gt=0).count() == 0
+    assert not Movement.objects.filter(kind="reservation").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("lines", "code"),
+    [
+        ([{"drug": 1, "quantity": 0}], "invalid"),
+        ([{"drug": 1, "quantity": -3}], "invalid"),
+        ([], "invalid"),
+        ([{"drug": 999999, "quantity": 1}], "unknown_drug"),
+    ],
+)
+def test_bad_reservations_are_400(reserver, shelf, lines, code):
+    response = reserve(reserver, lines)
+    assert response.status_code == 400
+    assert response.json()["code"] == code
+    assert not Reservation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_drug_twice_is_refused(reserver, shelf, drug):
+    response = reserve(reserver, [{"drug": drug.pk, "quantity": 1}] * 2)
+    assert response.json()["code"] == "duplicate_line"
+
+
+@pytest.mark.django_db
+def test_inactive_drugs_cannot_be_reserved(reserver, shelf, drug):
+    drug.active = False
+    drug.save()
+    assert reserve(reserver, [{"drug": drug.pk, "quantity": 1}]).json()["code"] == "drug_inactive"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "token",
+    [
+        mint_token(role="admin", sub="1"),
+        mint_token(role="distributor", sub="2", org=1),
+        mint_token(role="hospital", sub="3", org=2, scope="inventory:reserve"),
+        service_token("rx:consume"),
+    ],
+    ids=["admin", "distributor", "person-with-scope", "service-without-scope"],
+)
+def test_only_services_with_the_scope_reserve(api_client, shelf, drug, token):
+    response = reserve(api_client(token), [{"drug": drug.pk, "quantity": 1}])
+    assert response.status_code == 403
+    assert not Reservation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_same_key_same_body_replays_and_holds_once(reserver, shelf, drug):
+    lines = [{"drug": drug.pk, "quantity": 5}]
+    first = reserve(reserver, lines, key="order-77")
+    again = reserve(reserver, lines, key="order-77")
+    assert (again.status_code, again.json()) == (first.status_code, first.json())
+    assert Reservation.objects.count() == 1
+    assert counters(shelf["soon"])[1] == 5
+
+
+@pytest.mark.django_db
+def test_the_reference_alone_makes_a_retry_idempotent(reserver, shelf, drug):
+    lines = [{"drug": drug.pk, "quantity": 5}]
+    first = reserve(reserver, lines, reference="SO-8")
+    assert reserve(reserver, lines, reference="SO-8").json() == first.json()
+    assert Reservation.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_same_key_different_body_is_409(reserver, shelf, drug):
+    reserve(reserver, [{"drug": drug.pk, "quantity": 5}], key="order-78")
+    response = reserve(reserver, [{"drug": drug.pk, "quantity": 6}], key="order-78")
+    assert response.status_code == 409
+    assert response.json()["code"] == "idempotency_key_reused"
+    assert counters(shelf["soon"])[1] == 5
+
+
+@pytest.mark.django_db
+def test_one_held_reservation_per_reference(reserver, shelf, drug):
+    reserve(reserver, [{"drug": drug.pk, "quantity": 5}], key="a")
+    response = reserve(reserver, [{"drug": drug.pk, "quantity": 5}], key="b")
+    assert response.json()["code"] == "reservation_exists"
+
+
+@pytest.fixture
+def held(reserver, shelf, drug):
+    return reserve(reserver, [{"drug": drug.pk, "quantity": 40}]).json()
+
+
+def lapse(reservation_id: int) -> None:
+    """As if the hold time had passed."""
+    Reservation.objects.filter(pk=reservation_id).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+
+
+@pytest.mark.django_db
+def test_release_gives_stock_back_and_is_idempotent(reserver, shelf, held):
+    url = f"{RESERVATIONS}{held['id']}/release/"
+    assert reserver.post(url).json()["status"] == "released"
+    assert reserver.post(url).json()["status"] == "released"
+    assert counters(shelf["soon"]) == (30, 0, 30)
+    assert counters(shelf["later"]) == (50, 0, 50)
+    assert Movement.objects.filter(kind="release").count() == 2
+
+
+@pytest.mark.django_db
+def test_commit_ships_and_records_every_unit(reserver, shelf, held, django_assert_max_num_queries):
+    url = f"{RESERVATIONS}{held['id']}/commit/"
+    shipped_at = "2026-03-01T10:00:00Z"
+    response = reserver.post(url, {"shipped_at": shipped_at, "buyer_org": 2}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "committed"
+    assert counters(shelf["soon"]) == (0, 0, 0)
+    assert counters(shelf["later"]) == (40, 0, 40)
+    shipments = Shipment.objects.order_by("lot__expiry_date")
+    assert [(s.lot.lot_number, s.quantity, s.buyer_org, s.order_ref) for s in shipments] == [
+        ("SOON", 30, 2, "SO-1"),
+        ("LATER", 10, 2, "SO-1"),
+    ]
+    # A retried commit (same buyer) answers the same; release after shipment is refused.
+    assert reserver.post(url, {"buyer_org": 2}, format="json").json()["status"] == "committed"
+    assert Shipment.objects.count() == 2
+    assert reserver.post(f"{RESERVATIONS}{held['id']}/release/").json()["code"] == (
+        "invalid_transition"
+    )
+    with django_assert_max_num_queries(4):
+        assert reserver.get(f"{RESERVATIONS}{held['id']}/").json()["buyer_org"] == 2
+
+
+@pytest.mark.django_db
+def test_commit_needs_a_buyer(reserver, held):
+    response = reserver.post(f"{RESERVATIONS}{held['id']}/commit/", {}, format="json")
+    assert response.status_code == 400
+    assert Reservation.objects.get(pk=held["id"]).status == "held"
+
+
+@pytest.mark.django_db
+def test_an_expired_hold_cannot_be_committed_and_its_stock_is_back(reserver, shelf, held):
+    lapse(held["id"])
+    response = reserver.post(f"{RESERVATIONS}{held['id']}/commit/", {"buyer_org": 2}, format="json")
+    assert response.status_code == 409
+    assert response.json()["code"] == "reservation_expired"
+    assert Reservation.objects.get(pk=held["id"]).status == "expired"
+    assert counters(shelf["soon"])[1] == 0
+    assert not Shipment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_expire_reservations_command_returns_lapsed_stock(reserver, shelf, held):
+    call_command("expire_reservations")
+    assert Reservation.objects.get(pk=held["id"]).status == "held"  # not yet due
+    lapse(held["id"])
+    call_command("expire_reservations")
+    assert Reservation.objects.get(pk=held["id"]).status == "expired"
+    assert counters(shelf["later"]) == (50, 0, 50)
+
+
+@pytest.mark.django_db
+def test_lapsed_holds_are_taken_back_when_the_stock_is_wanted(reserver, shelf, held, drug):
+    lapse(held["id"])
+    response = reserve(reserver, [{"drug": drug.pk, "quantity": 80}], reference="SO-2")
+    assert response.status_code == 201
+    assert Reservation.objects.get(pk=held["id"]).status == "expired"
+
+
+@pytest.mark.django_db
+def test_reading_a_lapsed_reservation_expires_it(reserver, held):
+    lapse(held["id"])
+    assert reserver.get(f"{RESERVATIONS}{held['id']}/").json()["status"] == "expired"
+
+
+@pytest.mark.django_db
+def test_unknown_reservations_are_404(reserver):
+    assert reserver.get(f"{RESERVATIONS}424242/").status_code == 404
+    assert reserver.post(f"{RESERVATIONS}424242/release/").status_code == 404
+    response = reserver.post(f"{RESERVATIONS}424242/commit/", {"buyer_org": 2}, format="json")
+    assert response.status_code == 404
