@@ -23,6 +23,7 @@ from prescriptions.serializers import (
     DocumentAccessSerializer,
     FillRevertSerializer,
     FillSerializer,
+    OrderRefSerializer,
     PrescriptionDetailSerializer,
     PrescriptionListQuerySerializer,
     PrescriptionSerializer,
@@ -197,6 +198,7 @@ class PrescriptionFillRevertApi(APIView):
         "arrived records that, and the late consume is refused (409 `order_reverted`).",
     )
     def post(self, request, pk: int, order_ref: str):
+        order_ref = _valid(OrderRefSerializer, {"order_ref": order_ref})["order_ref"]
         outcome = services.prescription_fill_revert(
             prescription_id=pk, order_ref=order_ref, by=Actor.from_principal(request.user)
         )

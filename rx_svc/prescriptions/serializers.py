@@ -109,8 +109,16 @@ class RejectSerializer(serializers.Serializer):
     notes = serializers.CharField(allow_blank=True, required=False, default="")
 
 
+def order_ref_field() -> serializers.RegexField:
+    return serializers.RegexField(r"^[A-Za-z0-9._:-]{1,100}$", max_length=100)
+
+
+class OrderRefSerializer(serializers.Serializer):
+    order_ref = order_ref_field()
+
+
 class ConsumeSerializer(serializers.Serializer):
-    order_ref = serializers.RegexField(r"^[A-Za-z0-9._:-]{1,100}$", max_length=100)
+    order_ref = order_ref_field()
     drug = serializers.IntegerField(min_value=1)
     quantity = serializers.IntegerField(min_value=1)
 

@@ -145,7 +145,8 @@ def prescription_fill_revert(*, prescription_id: int, order_ref: str, by: Actor)
         return FillOutcome(fill=fill, prescription=prescription, changed=False)
     fill.reverted_at = now
     fill.save(update_fields=["reverted_at"])
-    Prescription.objects.filter(pk=prescription.pk).update(
+    # Conditional like every change of the counter: it can never pass refills + 1.
+    Prescription.objects.filter(pk=prescription.pk, fills_remaining__lt=F("refills") + 1).update(
         fills_remaining=F("fills_remaining") + 1, updated_at=now
     )
     prescription.refresh_from_db()

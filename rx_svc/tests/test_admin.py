@@ -1,0 +1,200 @@
+"""The pharmacists' review queue in the admin: oldest first, claim, the document beside its
+metadata (streamed by a view that checks permissions and logs the read), approve or reject
+through the same services as the API."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from common import sso
+from common.testing import mint_token
+from prescriptions.models import DocumentAccess, Prescription, PrescriptionEvent
+from prescriptions.sample_documents import pdf_document
+from tests.conftest import PHARMACIST_ID
+from tests.factories import PrescriptionFactory
+
+pytestmark = pytest.mark.django_db
+QUEUE = "/admin/rx/prescriptions/queuedprescription/"
+
+
+def staff(username: str, role: str | None = "pharmacist", **extra) -> User:
+    user = User.objects.create(username=username, is_staff=True, **extra)
+    if role:
+        # Only roles with admin permissions here have a synced group; others get an empty one.
+        user.groups.add(Group.objects.get_or_create(name=f"role:{role}")[0])
+    return user
+
+
+@pytest.fixture
+def phil(client):
+    client.force_login(staff("phil"))
+    return client
+
+
+def page(prescription, view: str = "change") -> str:
+    return f"{QUEUE}{prescription.pk}/{view}/"
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def test_the_pharmacist_group_gets_the_configured_permissions(settings):
+    group = Group.objects.get(name="role:pharmacist")
+    granted = {
+        f"{p.content_type.app_label}.{p.codename}"
+        for p in group.permissions.select_related("content_type")
+    }
+    assert granted == set(settings.ADMIN_ROLE_PERMISSIONS["pharmacist"])
+
+
+def test_the_queue_lists_waiting_prescriptions_oldest_first(phil):
+    first = PrescriptionFactory()
+    second = PrescriptionFactory(in_review=True)
+    PrescriptionFactory(verified=True)
+    PrescriptionFactory(status="rejected")
+    response = phil.get(QUEUE)
+    assert response.status_code == 200
+    assert [p.pk for p in response.context["cl"].result_list] == [first.pk, second.pk]
+
+
+def test_the_queue_takes_as_many_queries_for_2_rows_as_for_40(phil):
+    PrescriptionFactory.create_batch(2)
+    with CaptureQueriesContext(connection) as few:
+        phil.get(QUEUE)
+    PrescriptionFactory.create_batch(38, in_review=True)
+    with CaptureQueriesContext(connection) as many:
+        assert len(phil.get(QUEUE).context["cl"].result_list) == 40
+    assert len(many) == len(few)
+
+
+def test_claiming_from_the_list(phil):
+    one, two = PrescriptionFactory(), PrescriptionFactory()
+    response = phil.post(
+        QUEUE, {"action": "claim_selected", "_selected_action": [one.pk, two.pk]}, follow=True
+    )
+    assert "Claimed 2 prescription(s)." in messages_of(response)
+    assert set(Prescription.objects.values_list("status", "claimed_by_name")) == {
+        ("in_review", "phil")
+    }
+
+
+def test_two_pharmacists_cannot_both_hold_one(client):
+    prescription = PrescriptionFactory()
+    client.force_login(staff("phil"))
+    client.post(page(prescription, "claim"))
+    client.force_login(staff("paula"))
+    response = client.post(page(prescription, "claim"), follow=True)
+    assert any("being reviewed by phil" in m for m in messages_of(response))
+    assert Prescription.objects.get().claimed_by_name == "phil"
+    response = client.post(page(prescription, "approve"), {"refills": 0}, follow=True)
+    assert any("being reviewed by phil" in m for m in messages_of(response))
+    assert Prescription.objects.get().status == "in_review"
+
+
+def test_the_review_page_shows_the_image_beside_the_metadata(phil):
+    prescription = PrescriptionFactory()
+    html = phil.get(page(prescription)).content.decode()
+    assert f'<img src="{page(prescription, "document")}"' in html
+    assert prescription.drug_name in html and prescription.prescriber_license in html
+    assert "Claim for review" in html and 'id="rx-approve"' not in html
+    assert DocumentAccess.objects.count() == 0  # the page itself reads no document
+
+
+def test_a_pdf_is_previewed_in_a_frame_the_document_view_allows(phil):
+    prescription = PrescriptionFactory(
+        content=pdf_document(["Rx"]), document_type="application/pdf"
+    )
+    html = phil.get(page(prescription)).content.decode()
+    assert re.search(rf'<iframe src="{page(prescription, "document")}"', html)
+    response = phil.get(page(prescription, "document"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"].startswith("inline;")
+
+
+def test_every_admin_preview_is_logged(phil):
+    prescription = PrescriptionFactory()
+    b"".join(phil.get(page(prescription, "document")).streaming_content)
+    read = DocumentAccess.objects.get()
+    assert (read.prescription_id, read.reader_name, read.reader_role, read.channel) == (
+        prescription.pk,
+        "phil",
+        "pharmacist",
+        "admin",
+    )
+
+
+def test_staff_without_the_permission_see_neither_queue_nor_documents(client):
+    client.force_login(staff("dora", role="distributor"))
+    prescription = PrescriptionFactory()
+    assert client.get(QUEUE).status_code == 403
+    assert client.get(page(prescription, "document")).status_code == 403
+    assert client.post(page(prescription, "claim")).status_code == 403
+    assert DocumentAccess.objects.count() == 0
+    assert Prescription.objects.get().status == "pending_review"
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client):
+    prescription = PrescriptionFactory()
+    response = client.get(page(prescription, "document"))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_approve_through_the_admin(phil):
+    prescription = PrescriptionFactory()
+    phil.post(page(prescription, "claim"))
+    html = phil.get(page(prescription)).content.decode()
+    assert 'id="rx-approve"' in html and 'id="rx-reject"' in html
+    response = phil.post(page(prescription, "approve"), {"refills": 2, "notes": "ok"}, follow=True)
+    assert f"Prescription {prescription.pk} is verified." in messages_of(response)
+    prescription.refresh_from_db()
+    assert (prescription.status, prescription.fills_remaining) == ("verified", 3)
+    event = PrescriptionEvent.objects.filter(prescription=prescription).last()
+    assert (event.to_status, event.by_name, event.by_role) == ("verified", "phil", "pharmacist")
+
+
+def test_reject_through_the_admin_needs_a_reason(phil):
+    prescription = PrescriptionFactory()
+    phil.post(page(prescription, "claim"))
+    response = phil.post(page(prescription, "reject"), {"reason": "bogus"}, follow=True)
+    assert any(m.startswith("reason:") for m in messages_of(response))
+    assert Prescription.objects.get().status == "in_review"
+    phil.post(page(prescription, "reject"), {"reason": "suspected_fraud", "notes": "altered"})
+    prescription.refresh_from_db()
+    assert (prescription.status, prescription.rejection_reason) == ("rejected", "suspected_fraud")
+
+
+def test_a_claim_made_through_the_api_is_the_same_pharmacists_in_the_admin(client, pharmacist):
+    # Signed in through auth_svc (the SSO cookie), a pharmacist has the same user id as in
+    # their API tokens.
+    prescription = PrescriptionFactory()
+    pharmacist.post(f"/api/rx/prescriptions/{prescription.pk}/claim/")
+    cookie = mint_token(
+        sub=PHARMACIST_ID,
+        role="pharmacist",
+        username="phil",
+        is_staff=True,
+        aud=sso.AUDIENCE,
+        token_type=sso.TOKEN_TYPE,
+    )
+    client.cookies[sso.COOKIE_NAME] = cookie
+    html = client.get(page(prescription)).content.decode()
+    assert 'id="rx-approve"' in html
+    client.post(page(prescription, "approve"), {"refills": 0})
+    assert Prescription.objects.get().status == "verified"
+
+
+def test_the_access_log_is_read_only_for_admins(client):
+    client.force_login(staff("root", role=None, is_superuser=True))
+    PrescriptionFactory()
+    assert client.get("/admin/rx/prescriptions/documentaccess/").status_code == 200
+    assert client.get("/admin/rx/prescriptions/documentaccess/add/").status_code == 403
+    client.force_login(staff("phil"))
+    assert client.get("/admin/rx/prescriptions/documentaccess/").status_code == 403
