@@ -199,27 +199,24 @@ class ReviewAdmin(ReadOnlyAdmin):
         )
 
     def approve_view(self, request, pk: int):
-        form = ApproveForm(request.POST)
-        if not form.is_valid():
-            return self._form_errors(request, pk, form)
-        return self._decide(
-            request,
-            pk,
-            lambda by: services.prescription_approve(
-                prescription_id=pk, by=by, **form.cleaned_data
-            ),
-            f"Prescription {pk} is verified.",
+        return self._form_decision(
+            request, pk, ApproveForm, services.prescription_approve, "is verified"
         )
 
     def reject_view(self, request, pk: int):
-        form = RejectForm(request.POST)
+        return self._form_decision(
+            request, pk, RejectForm, services.prescription_reject, "is rejected"
+        )
+
+    def _form_decision(self, request, pk: int, form_class, service, outcome: str):
+        form = form_class(request.POST)
         if not form.is_valid():
             return self._form_errors(request, pk, form)
         return self._decide(
             request,
             pk,
-            lambda by: services.prescription_reject(prescription_id=pk, by=by, **form.cleaned_data),
-            f"Prescription {pk} is rejected.",
+            lambda by: service(prescription_id=pk, by=by, **form.cleaned_data),
+            f"Prescription {pk} {outcome}.",
         )
 
     def _form_errors(self, request, pk: int, form):
@@ -268,7 +265,6 @@ class QueuedPrescriptionAdmin(ReviewAdmin):
     """Waiting for a pharmacist, oldest first."""
 
     ordering = ["created_at", "pk"]
-    list_filter = ["status", "claimed_by_name"]
 
     def get_queryset(self, request):
         return (

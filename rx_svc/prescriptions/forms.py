@@ -7,6 +7,7 @@ from prescriptions.services import MAX_REFILLS
 
 
 class ApproveForm(forms.Form):
+    prefix = "approve"  # both forms sit on one page: keep their field ids apart
     refills = forms.IntegerField(min_value=0, max_value=MAX_REFILLS, initial=0)
     valid_until = forms.DateField(
         required=False,
@@ -17,5 +18,6 @@ class ApproveForm(forms.Form):
 
 
 class RejectForm(forms.Form):
+    prefix = "reject"
     reason = forms.ChoiceField(choices=Prescription.RejectionReason.choices)
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))

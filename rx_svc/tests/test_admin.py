@@ -91,7 +91,7 @@ def test_two_pharmacists_cannot_both_hold_one(client):
     response = client.post(page(prescription, "claim"), follow=True)
     assert any("being reviewed by phil" in m for m in messages_of(response))
     assert Prescription.objects.get().claimed_by_name == "phil"
-    response = client.post(page(prescription, "approve"), {"refills": 0}, follow=True)
+    response = client.post(page(prescription, "approve"), {"approve-refills": 0}, follow=True)
     assert any("being reviewed by phil" in m for m in messages_of(response))
     assert Prescription.objects.get().status == "in_review"
 
@@ -152,7 +152,9 @@ def test_approve_through_the_admin(phil):
     phil.post(page(prescription, "claim"))
     html = phil.get(page(prescription)).content.decode()
     assert 'id="rx-approve"' in html and 'id="rx-reject"' in html
-    response = phil.post(page(prescription, "approve"), {"refills": 2, "notes": "ok"}, follow=True)
+    response = phil.post(
+        page(prescription, "approve"), {"approve-refills": 2, "approve-notes": "ok"}, follow=True
+    )
     assert f"Prescription {prescription.pk} is verified." in messages_of(response)
     prescription.refresh_from_db()
     assert (prescription.status, prescription.fills_remaining) == ("verified", 3)
@@ -163,10 +165,13 @@ def test_approve_through_the_admin(phil):
 def test_reject_through_the_admin_needs_a_reason(phil):
     prescription = PrescriptionFactory()
     phil.post(page(prescription, "claim"))
-    response = phil.post(page(prescription, "reject"), {"reason": "bogus"}, follow=True)
+    response = phil.post(page(prescription, "reject"), {"reject-reason": "bogus"}, follow=True)
     assert any(m.startswith("reason:") for m in messages_of(response))
     assert Prescription.objects.get().status == "in_review"
-    phil.post(page(prescription, "reject"), {"reason": "suspected_fraud", "notes": "altered"})
+    phil.post(
+        page(prescription, "reject"),
+        {"reject-reason": "suspected_fraud", "reject-notes": "altered"},
+    )
     prescription.refresh_from_db()
     assert (prescription.status, prescription.rejection_reason) == ("rejected", "suspected_fraud")
 
@@ -187,7 +192,7 @@ def test_a_claim_made_through_the_api_is_the_same_pharmacists_in_the_admin(clien
     client.cookies[sso.COOKIE_NAME] = cookie
     html = client.get(page(prescription)).content.decode()
     assert 'id="rx-approve"' in html
-    client.post(page(prescription, "approve"), {"refills": 0})
+    client.post(page(prescription, "approve"), {"approve-refills": 0})
     assert Prescription.objects.get().status == "verified"
 
 
@@ -198,3 +203,27 @@ def test_the_access_log_is_read_only_for_admins(client):
     assert client.get("/admin/rx/prescriptions/documentaccess/add/").status_code == 403
     client.force_login(staff("phil"))
     assert client.get("/admin/rx/prescriptions/documentaccess/").status_code == 403
+
+
+def test_every_prescription_has_a_read_only_page_with_its_document(phil):
+    prescription = PrescriptionFactory(verified=True)
+    response = phil.get(f"/admin/rx/prescriptions/prescription/{prescription.pk}/change/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "/admin/rx/prescriptions/prescription/" in html and "<img src=" in html
+    assert 'id="rx-approve"' not in html and "Claim for review" not in html
+    assert phil.get(QUEUE + f"{prescription.pk}/change/").status_code == 302  # not queued
+
+
+def test_an_admin_can_release_a_claim_someone_abandoned(client):
+    prescription = PrescriptionFactory(in_review=True)  # held by another pharmacist
+    client.force_login(staff("root", role=None, is_superuser=True))
+    client.post(QUEUE, {"action": "release_selected", "_selected_action": [prescription.pk]})
+    prescription.refresh_from_db()
+    assert (prescription.status, prescription.claimed_by) == ("pending_review", "")
+    event = PrescriptionEvent.objects.get()
+    assert (event.from_status, event.to_status, event.by_role) == (
+        "in_review",
+        "pending_review",
+        "admin",
+    )

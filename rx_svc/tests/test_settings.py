@@ -47,3 +47,12 @@ def test_the_service_settings_use_the_local_store_here(document_dir):
     # (the suite points it at a per-test directory)
     assert isinstance(storages[ALIAS], PrivateFileSystemStorage)
     assert Path(storages[ALIAS].location) == document_dir
+
+
+def test_accepted_uploads_stay_in_memory_and_never_spool_to_disk(settings):
+    # The limit handler refuses any body larger than the in-memory threshold, so the
+    # memory handler always takes the file and no temporary file is ever written.
+    assert settings.FILE_UPLOAD_HANDLERS[0] == "prescriptions.uploads.UploadLimitHandler"
+    assert not any("Temporary" in handler for handler in settings.FILE_UPLOAD_HANDLERS)
+    assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE >= settings.RX_MAX_UPLOAD_REQUEST_BYTES
+    assert settings.RX_MAX_UPLOAD_REQUEST_BYTES > settings.RX_MAX_DOCUMENT_BYTES == 10 * 1024**2

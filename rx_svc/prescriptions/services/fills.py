@@ -76,6 +76,19 @@ def _unusable(prescription_id: int) -> Conflict:
     )
 
 
+def _status_follows_fills(prescription: Prescription, by: Actor, reason: str) -> Prescription:
+    """After the counter changed: no fills left is ``used_up``, a fill given back to a
+    used-up prescription makes it ``verified`` again."""
+    prescription.refresh_from_db()
+    if prescription.status == Status.VERIFIED and prescription.fills_remaining == 0:
+        to = Status.USED_UP
+    elif prescription.status == Status.USED_UP and prescription.fills_remaining > 0:
+        to = Status.VERIFIED
+    else:
+        return prescription
+    return prescription_transition(prescription=prescription, to=to, by=by, reason=reason)
+
+
 @transaction.atomic
 def prescription_consume(
     *, prescription_id: int, order_ref: str, drug_id: int, quantity: int, by: Actor
@@ -110,14 +123,7 @@ def prescription_consume(
     ).update(fills_remaining=F("fills_remaining") - 1, updated_at=now)
     if not used:
         raise _unusable(prescription.pk)  # and the fill row rolls back with it
-    prescription.refresh_from_db()
-    if prescription.fills_remaining == 0:
-        prescription = prescription_transition(
-            prescription=prescription,
-            to=Status.USED_UP,
-            by=by,
-            reason=f"last fill used by order {order_ref}",
-        )
+    prescription = _status_follows_fills(prescription, by, f"fill used by order {order_ref}")
     return FillOutcome(fill=fill, prescription=prescription, changed=True)
 
 
@@ -149,12 +155,5 @@ def prescription_fill_revert(*, prescription_id: int, order_ref: str, by: Actor)
     Prescription.objects.filter(pk=prescription.pk, fills_remaining__lt=F("refills") + 1).update(
         fills_remaining=F("fills_remaining") + 1, updated_at=now
     )
-    prescription.refresh_from_db()
-    if prescription.status == Status.USED_UP:
-        prescription = prescription_transition(
-            prescription=prescription,
-            to=Status.VERIFIED,
-            by=by,
-            reason=f"fill given back by order {order_ref}",
-        )
+    prescription = _status_follows_fills(prescription, by, f"fill given back by order {order_ref}")
     return FillOutcome(fill=fill, prescription=prescription, changed=True)
