@@ -66,6 +66,13 @@ def test_consume_sends_the_order_and_returns_the_fill(rx):
 
 
 @responses.activate
+def test_the_ordering_patient_is_sent_when_given(rx):
+    responses.post(CONSUME, json=FILL, status=201)
+    rx.consume(7, "ORD-1", drug=12, quantity=2, patient=42)
+    assert b'"patient": "42"' in responses.calls[0].request.body
+
+
+@responses.activate
 def test_a_repeat_answered_from_the_first_consume_is_marked_replayed(rx):
     responses.post(CONSUME, json=FILL, status=200)
     assert rx.consume(7, "ORD-1", drug=12, quantity=2).replayed is True

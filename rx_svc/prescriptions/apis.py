@@ -180,6 +180,7 @@ class PrescriptionConsumeApi(APIView):
             order_ref=data["order_ref"],
             drug_id=data["drug"],
             quantity=data["quantity"],
+            patient_id=data.get("patient"),
             by=Actor.from_principal(request.user),
         )
         answer = status.HTTP_201_CREATED if outcome.changed else status.HTTP_200_OK

@@ -121,6 +121,12 @@ class ConsumeSerializer(serializers.Serializer):
     order_ref = order_ref_field()
     drug = serializers.IntegerField(min_value=1)
     quantity = serializers.IntegerField(min_value=1)
+    patient = serializers.CharField(
+        max_length=64,
+        required=False,
+        help_text="The ordering patient's user id; when given, another patient's "
+        "prescription answers 404. Callers should always send it.",
+    )
 
 
 class FillSerializer(serializers.Serializer):

@@ -8,6 +8,7 @@ import pytest
 
 from common.testing import mint_token, service_token
 from prescriptions.models import Fill, Prescription, PrescriptionEvent
+from tests.conftest import OTHER_PATIENT_ID, PATIENT_ID
 from tests.factories import FillFactory, PrescriptionFactory
 
 pytestmark = pytest.mark.django_db
@@ -131,6 +132,20 @@ def test_bad_consume_bodies_are_400(orders_service, body):
     prescription = PrescriptionFactory(verified=True)
     response = orders_service.post(consume_url(prescription), body, format="json")
     assert response.status_code == 400 and response.json()["code"] == "invalid"
+
+
+def test_with_the_ordering_patient_only_their_prescription_is_used(orders_service):
+    prescription = PrescriptionFactory(verified=True)  # PATIENT_ID's
+    body = {"order_ref": "ORD-9", "drug": 1, "quantity": 1}
+    other = orders_service.post(
+        consume_url(prescription), {**body, "patient": OTHER_PATIENT_ID}, format="json"
+    )
+    assert other.status_code == 404 and other.json()["code"] == "prescription_not_found"
+    assert fresh(prescription).fills_remaining == 2
+    own = orders_service.post(
+        consume_url(prescription), {**body, "patient": PATIENT_ID}, format="json"
+    )
+    assert own.status_code == 201
 
 
 def test_a_missing_prescription_is_404(orders_service):

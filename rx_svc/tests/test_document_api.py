@@ -45,7 +45,7 @@ def test_a_pdf_is_served_as_a_pdf(pharmacist):
 
 def test_every_read_is_logged_with_who_and_how(patient, pharmacist):
     prescription = PrescriptionFactory()
-    content(patient.get(document_url(prescription)))
+    content(patient.get(document_url(prescription), HTTP_X_REQUEST_ID="req-patient-1"))
     content(pharmacist.get(document_url(prescription)))
     content(pharmacist.get(document_url(prescription)))
     reads = list(
@@ -56,6 +56,7 @@ def test_every_read_is_logged_with_who_and_how(patient, pharmacist):
         (PHARMACIST_ID, "pharmacist", "api"),
         (PHARMACIST_ID, "pharmacist", "api"),
     ]
+    assert DocumentAccess.objects.order_by("pk").first().request_id == "req-patient-1"
 
 
 def test_refused_reads_are_not_served_and_not_logged_as_reads(other_patient, api_client):

@@ -28,9 +28,10 @@ class FillOutcome:
     changed: bool
 
 
-def _prescription(prescription_id: int) -> Prescription:
+def _prescription(prescription_id: int, patient_id: str | None = None) -> Prescription:
+    """The prescription; another patient's is as good as none (no enumeration)."""
     prescription = Prescription.objects.filter(pk=prescription_id).first()
-    if prescription is None:
+    if prescription is None or patient_id not in (None, prescription.patient_id):
         raise NotFound(f"No prescription {prescription_id}.", code="prescription_not_found")
     return prescription
 
@@ -91,10 +92,17 @@ def _status_follows_fills(prescription: Prescription, by: Actor, reason: str) ->
 
 @transaction.atomic
 def prescription_consume(
-    *, prescription_id: int, order_ref: str, drug_id: int, quantity: int, by: Actor
+    *,
+    prescription_id: int,
+    order_ref: str,
+    drug_id: int,
+    quantity: int,
+    by: Actor,
+    patient_id: str | None = None,
 ) -> FillOutcome:
-    """Use one fill for ``order_ref``. A repeat for the same order answers the first fill."""
-    prescription = _prescription(prescription_id)
+    """Use one fill for ``order_ref``. A repeat for the same order answers the first fill.
+    With ``patient_id`` (the ordering patient), only that patient's prescription is used."""
+    prescription = _prescription(prescription_id, patient_id)
     existing = Fill.objects.filter(prescription=prescription, order_ref=order_ref).first()
     if existing is not None:
         return _replay(existing, prescription, drug_id, quantity)

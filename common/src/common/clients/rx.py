@@ -49,14 +49,22 @@ class RxClient(ServiceClient):
     upstream = "rx"
 
     def consume(
-        self, prescription_id: int, order_ref: str, drug: int, quantity: int
+        self,
+        prescription_id: int,
+        order_ref: str,
+        drug: int,
+        quantity: int,
+        *,
+        patient: str | int | None = None,
     ) -> PrescriptionFill:
-        """Use one fill of prescription ``prescription_id`` for ``quantity`` of ``drug``."""
-        response = self.request(
-            "POST",
-            f"prescriptions/{int(prescription_id)}/consume/",
-            json={"order_ref": order_ref, "drug": int(drug), "quantity": int(quantity)},
-        )
+        """Use one fill of prescription ``prescription_id`` for ``quantity`` of ``drug``.
+
+        Pass ``patient`` (the ordering patient's user id): rx then refuses, as not found,
+        a prescription of anyone else, so an order can never use another patient's."""
+        body = {"order_ref": order_ref, "drug": int(drug), "quantity": int(quantity)}
+        if patient is not None:
+            body["patient"] = str(patient)
+        response = self.request("POST", f"prescriptions/{int(prescription_id)}/consume/", json=body)
         body = self._answer(response)
         return PrescriptionFill(
             prescription=body["prescription"],
