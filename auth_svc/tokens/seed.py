@@ -9,6 +9,7 @@ from oauth2_provider.models import Application
 from accounts.models import User
 from accounts.services import STAFF_ROLES
 from common import demo
+from common.demo import people
 from common.management.commands.seed import demo_password
 from organizations.models import License, Organization
 from tokens.keys import signing_key_active
@@ -24,14 +25,16 @@ LICENSES = {
         ("state", "PHARM-NY-3003", []),
     ],
 }
+# (id, username, role, organization): ids are pinned because other services' demo data
+# (a patient's prescriptions, say) refers to these people by id.
 USERS = [
-    ("admin", User.Role.ADMIN, None),
-    ("distributor", User.Role.DISTRIBUTOR, demo.ACME_DISTRIBUTION),
-    ("hospital_a", User.Role.HOSPITAL, demo.ST_MARYS_HOSPITAL),
-    ("hospital_b", User.Role.HOSPITAL, demo.RIVERSIDE_GENERAL),
-    ("pharmacy", User.Role.PHARMACY, demo.CORNER_PHARMACY),
-    ("pharmacist", User.Role.PHARMACIST, demo.CORNER_PHARMACY),
-    ("patient", User.Role.PATIENT, None),
+    (people.DEMO_ADMIN_ID, "admin", User.Role.ADMIN, None),
+    (people.DEMO_DISTRIBUTOR_ID, "distributor", User.Role.DISTRIBUTOR, demo.ACME_DISTRIBUTION),
+    (people.DEMO_HOSPITAL_A_ID, "hospital_a", User.Role.HOSPITAL, demo.ST_MARYS_HOSPITAL),
+    (people.DEMO_HOSPITAL_B_ID, "hospital_b", User.Role.HOSPITAL, demo.RIVERSIDE_GENERAL),
+    (people.DEMO_PHARMACY_ID, "pharmacy", User.Role.PHARMACY, demo.CORNER_PHARMACY),
+    (people.DEMO_PHARMACIST_ID, "pharmacist", User.Role.PHARMACIST, demo.CORNER_PHARMACY),
+    (people.DEMO_PATIENT_ID, "patient", User.Role.PATIENT, None),
 ]
 # The other services' own clients: (service, scopes). Secrets follow the services' local
 # default (common.settings.service_settings); deployments create their own clients.
@@ -70,16 +73,25 @@ def _organizations() -> None:
             )
             for kind, number, schedules in LICENSES[org_id]
         )
-    with connection.cursor() as cursor:  # explicit ids: move the sequence past them
+    _sequence_past_max("organizations_organization")
+
+
+def _sequence_past_max(table: str) -> None:
+    """After rows with explicit ids, new rows must not collide with them."""
+    with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT setval(pg_get_serial_sequence('organizations_organization', 'id'),"
-            " (SELECT MAX(id) FROM organizations_organization))"
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"  # noqa: S608 - fixed table names
         )
 
 
 def _users() -> None:
-    for username, role, org_id in USERS:
-        user = User.objects.filter(username=username).first() or User(username=username)
+    for user_id, username, role, org_id in USERS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(
+                id=user_id if not User.objects.filter(id=user_id).exists() else None,
+                username=username,
+            )
         user.role = role
         user.organization_id = org_id
         user.email = f"{username}@demo.pharmaconnect.example"
@@ -88,6 +100,7 @@ def _users() -> None:
         user.is_active = True
         user.set_password(demo_password())
         user.save()
+    _sequence_past_max("accounts_user")
 
 
 def _client(client_id: str, secret: str, scopes: str, organization_id: int | None) -> None:
