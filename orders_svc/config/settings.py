@@ -1,8 +1,45 @@
-"""Settings of the orders service: the common base plus what is its own."""
+"""Settings of the orders service: the common base plus orders and fulfillment."""
 
+import os
+
+from common import demo
 from common.settings import *  # noqa: F403
 from common.settings import COMMON_APPS, service_settings
 
 globals().update(service_settings("orders"))
 
-INSTALLED_APPS = [*COMMON_APPS]
+INSTALLED_APPS = [*COMMON_APPS, "orders", "fulfillment"]
+# The cache holds copies of catalog entries: a Redis outage makes orders slower, not failing.
+CACHES["default"]["OPTIONS"]["IGNORE_EXCEPTIONS"] = True
+SEED_STEPS = ["orders.seed.seed_orders"]
+
+# Everything orders asks of other services, in one service token.
+ORDERS_SERVICE_SCOPES = " ".join(
+    [
+        "organizations:read",
+        "catalog:read",
+        "inventory:reserve",
+        "rx:consume",
+        "pricing:quote",
+        "pricing:chargeback",
+    ]
+)
+# The distributor that fulfils orders placed on this platform.
+ORDERS_SELLER_ORG = int(os.environ.get("ORDERS_SELLER_ORG", str(demo.ACME_DISTRIBUTION)))
+# While pricing is down, an order may be priced from the buyer's last good quote if it is at
+# most this old; otherwise placement answers 503.
+ORDERS_CACHED_PRICE_MAX_AGE_SECONDS = int(
+    os.environ.get("ORDERS_CACHED_PRICE_MAX_AGE_SECONDS", str(24 * 3600))
+)
+# An order still pending after this long was abandoned by a crash; `reconcile` settles it.
+ORDERS_PENDING_TIMEOUT_SECONDS = int(os.environ.get("ORDERS_PENDING_TIMEOUT_SECONDS", "120"))
+
+ADMIN_ROLE_PERMISSIONS = {
+    "distributor": [
+        "orders.view_order",
+        "orders.change_order",
+        "orders.view_orderline",
+        "orders.view_orderevent",
+        "fulfillment.view_transactionrecord",
+    ],
+}

@@ -1,0 +1,66 @@
+"""Shipping (the distributor), proof of delivery (the buyer) and the DSCSA record (both)."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from common.errors import NotFound
+from common.permissions import has_role
+from fulfillment import services
+from fulfillment.models import TransactionRecord
+from fulfillment.serializers import TransactionRecordOut
+from orders.models import Order
+from orders.placement import actor
+from orders.selectors import order_with_lines, orders_visible_to
+from orders.serializers import DeliverIn, OrderOut, ShipIn
+
+
+def _visible_order(request, pk: int) -> Order:
+    return generics.get_object_or_404(orders_visible_to(request.user), pk=pk)
+
+
+def _answer(order: Order) -> Response:
+    return Response(OrderOut(order_with_lines(Order.objects.filter(pk=order.pk)).get()).data)
+
+
+class OrderShipApi(APIView):
+    permission_classes = [has_role("distributor")]
+
+    @extend_schema(request=ShipIn, responses=OrderOut)
+    def post(self, request, pk: int):
+        order = _visible_order(request, pk)
+        payload = ShipIn(data=request.data)
+        payload.is_valid(raise_exception=True)
+        shipped = services.order_ship(
+            order=order, by=actor(request.user), shipped_at=payload.validated_data.get("shipped_at")
+        )
+        return _answer(shipped)
+
+
+class OrderDeliverApi(APIView):
+    permission_classes = [has_role("hospital", "pharmacy", "patient")]
+
+    @extend_schema(request=DeliverIn, responses=OrderOut)
+    def post(self, request, pk: int):
+        order = _visible_order(request, pk)
+        payload = DeliverIn(data=request.data)
+        payload.is_valid(raise_exception=True)
+        received = [services.Received(**item) for item in payload.validated_data["received"]]
+        return _answer(
+            services.order_deliver(order=order, by=actor(request.user), received=received)
+        )
+
+
+class TransactionRecordApi(APIView):
+    permission_classes = [has_role("hospital", "pharmacy", "patient", "distributor", "admin")]
+
+    @extend_schema(responses=TransactionRecordOut)
+    def get(self, request, pk: int):
+        order = _visible_order(request, pk)
+        record = TransactionRecord.objects.filter(order=order).first()
+        if record is None:
+            raise NotFound(
+                "The order has not shipped: it has no transaction record yet.", code="not_shipped"
+            )
+        return Response(TransactionRecordOut(record).data)

@@ -1,0 +1,116 @@
+"""The orders API: place (hospital, pharmacy, patient), read, follow the status history,
+cancel. Shipping and delivery are in ``fulfillment``."""
+
+import django_filters
+from django.db import IntegrityError
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from common.errors import PROBLEM_CONTENT_TYPE, ApplicationError, problem
+from common.idempotency import request_fingerprint
+from common.permissions import has_role
+from fulfillment.services import order_cancel
+from orders import placement, replay
+from orders.models import Order
+from orders.selectors import order_with_lines, orders_visible_to
+from orders.serializers import EventOut, OrderIn, OrderOut, ReasonIn
+
+Buyer = has_role("hospital", "pharmacy", "patient")
+Reader = has_role("hospital", "pharmacy", "patient", "distributor", "admin")
+
+
+class OrderFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=Order.Status.choices)
+    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+
+    class Meta:
+        model = Order
+        fields = ["status", "created_after", "created_before"]
+
+
+class OrderListApi(generics.ListAPIView):
+    serializer_class = OrderOut
+    filterset_class = OrderFilter
+
+    def get_permissions(self):
+        return [Buyer() if self.request.method == "POST" else Reader()]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Order.objects.none()
+        return order_with_lines(orders_visible_to(self.request.user))
+
+    @extend_schema(request=OrderIn, responses={201: OrderOut})
+    def post(self, request):
+        payload = OrderIn(data=request.data)
+        payload.is_valid(raise_exception=True)
+        buyer = request.user
+        key = replay.idempotency_key(request)
+        fingerprint = request_fingerprint(request)
+        buyer_user = buyer.sub or f"client:{buyer.client_id}"
+        answer = replay.placement_replay(buyer_user=buyer_user, key=key, request_hash=fingerprint)
+        if answer is not None:
+            return answer
+        lines = [placement.LineIn(**line) for line in payload.validated_data.pop("lines")]
+        try:
+            order = placement.order_create_pending(
+                buyer=buyer,
+                lines=lines,
+                idempotency_key=key,
+                request_hash=fingerprint,
+                **payload.validated_data,
+            )
+        except IntegrityError:  # the same key, a moment earlier, from a concurrent request
+            return replay.placement_replay(buyer_user=buyer_user, key=key, request_hash=fingerprint)
+        try:
+            order = placement.order_place(order=order, buyer=buyer, lines=lines)
+        except ApplicationError as refusal:
+            body = problem(refusal.status, refusal.code, refusal.detail, **refusal.extra)
+            replay.placement_answer_store(order=order, status=refusal.status, body=body)
+            return Response(
+                body,
+                status=refusal.status,
+                headers=refusal.headers,
+                content_type=PROBLEM_CONTENT_TYPE,
+            )
+        body = OrderOut(order_with_lines(Order.objects.filter(pk=order.pk)).get()).data
+        replay.placement_answer_store(order=order, status=status.HTTP_201_CREATED, body=body)
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class OrderDetailApi(generics.RetrieveAPIView):
+    serializer_class = OrderOut
+    permission_classes = [Reader]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Order.objects.none()
+        return order_with_lines(orders_visible_to(self.request.user))
+
+
+class OrderEventsApi(APIView):
+    permission_classes = [Reader]
+
+    @extend_schema(responses=EventOut(many=True))
+    def get(self, request, pk: int):
+        order = generics.get_object_or_404(orders_visible_to(request.user), pk=pk)
+        return Response(EventOut(order.events.all(), many=True).data)
+
+
+class OrderCancelApi(APIView):
+    permission_classes = [Reader]
+
+    @extend_schema(request=ReasonIn, responses=OrderOut)
+    def post(self, request, pk: int):
+        order = generics.get_object_or_404(orders_visible_to(request.user), pk=pk)
+        payload = ReasonIn(data=request.data)
+        payload.is_valid(raise_exception=True)
+        cancelled = order_cancel(
+            order=order, by=placement.actor(request.user), reason=payload.validated_data["reason"]
+        )
+        return Response(
+            OrderOut(order_with_lines(Order.objects.filter(pk=cancelled.pk)).get()).data
+        )

@@ -1,0 +1,348 @@
+"""Placing an order: a saga over synchronous calls (ARCHITECTURE.md, Calls between services).
+
+The order is stored ``pending`` and committed first, so that a crash at any later step leaves
+something ``reconcile`` can find. Then, in order: the drugs are looked up; a B2B buyer's
+licences are checked for every scheduled drug; a patient's prescriptions are consumed for
+every Rx-only line; the lines are priced; stock is reserved FEFO, idempotently on the order.
+Only then is the order ``confirmed``. A refusal at any step undoes what was done (the fill is
+given back, the reservation released) and the order ends ``rejected`` with a stable code.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from common.authentication import Principal
+from common.clients.catalog import Drug
+from common.errors import (
+    ApplicationError,
+    Conflict,
+    NotFound,
+    UpstreamUnavailable,
+    ValidationFailed,
+)
+from common.fallbacks import last_good_prices
+from orders import upstreams
+from orders.licences import licence_refusal
+from orders.models import ConsumedFill, Order, OrderEvent, OrderLine
+from orders.transitions import order_transition
+
+log = logging.getLogger(__name__)
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class LineIn:
+    drug: int
+    quantity: int
+    prescription: int | None = None
+
+
+class OrderRefused(ApplicationError):
+    """A refusal of the order itself (stored ``rejected``), answered with its code."""
+
+    status = 409
+
+
+@dataclass
+class _Priced:
+    unit_price: Decimal
+    contract_id: str = ""
+
+
+@dataclass
+class Placement:
+    order: Order
+    buyer: Principal
+    lines: list[LineIn]
+    drugs: dict[int, Drug] = field(default_factory=dict)
+
+    def run(self) -> Order:
+        self.drugs = {line.drug: self._drug(line.drug) for line in self.lines}
+        self._snapshot_lines()
+        if self.order.channel == Order.Channel.B2B:
+            self._check_licences()
+        else:
+            self._consume_prescriptions()
+        prices, source, quote_id = self._price()
+        reservation, confirmed = self._reserve()
+        return self._confirm(prices, source, quote_id, reservation, confirmed)
+
+    # -- steps ------------------------------------------------------------------------------
+
+    def _drug(self, drug_id: int) -> Drug:
+        try:
+            found = upstreams.drug(drug_id)
+        except NotFound as exc:
+            raise OrderRefused(
+                f"Drug {drug_id} is not in the catalog.", code="unknown_drug", status=400
+            ) from exc
+        if not found.active:
+            raise OrderRefused(f"{found.name} is no longer sold.", code="drug_inactive")
+        return found
+
+    def _snapshot_lines(self) -> None:
+        lines = list(self.order.lines.all())
+        for line in lines:
+            drug = self.drugs[line.drug]
+            line.ndc, line.name, line.strength = drug.ndc, drug.name, drug.strength
+            line.dosage_form, line.pack_size = drug.dosage_form, drug.pack_size
+            line.schedule, line.rx_only = drug.schedule, drug.rx_only
+        OrderLine.objects.bulk_update(
+            lines, ["ndc", "name", "strength", "dosage_form", "pack_size", "schedule", "rx_only"]
+        )
+
+    def _check_licences(self) -> None:
+        schedules = sorted({d.schedule for d in self.drugs.values() if d.schedule})
+        if not schedules:
+            return
+        organization = upstreams.auth().organization(self.order.buyer_org)
+        today = timezone.localdate()
+        for schedule in schedules:
+            code = licence_refusal(licenses=organization.licenses, schedule=schedule, on=today)
+            if code is not None:
+                raise OrderRefused(
+                    f"{organization.name} may not buy schedule {schedule} drugs ({code}).",
+                    code=code,
+                    status=403,
+                    extra={"schedule": schedule},
+                )
+
+    def _consume_prescriptions(self) -> None:
+        for line in self.lines:
+            drug = self.drugs[line.drug]
+            if not (drug.rx_only or drug.schedule):
+                continue
+            if line.prescription is None:
+                raise OrderRefused(
+                    f"{drug.name} needs a verified prescription.",
+                    code="prescription_required",
+                    status=400,
+                )
+            try:
+                upstreams.rx().consume(
+                    line.prescription,
+                    order_ref=self.order.number,
+                    drug=line.drug,
+                    quantity=line.quantity,
+                    patient=self.buyer.sub,
+                )
+            except (Conflict, NotFound, ValidationFailed) as exc:
+                raise OrderRefused(exc.detail, code=exc.code, status=exc.status) from exc
+            ConsumedFill.objects.create(
+                order=self.order,
+                prescription=line.prescription,
+                drug=line.drug,
+                quantity=line.quantity,
+            )
+
+    def _price(self) -> tuple[dict[int, _Priced], str, str]:
+        try:
+            quote = upstreams.pricing().quote(
+                buyer_org=self.order.buyer_org,
+                buyer_org_type=self.buyer.org_type or "patient",
+                lines=[(line.drug, line.quantity) for line in self.lines],
+            )
+        except ApplicationError as exc:
+            if isinstance(exc, UpstreamUnavailable):
+                return self._cached_prices(exc)
+            raise OrderRefused(
+                exc.detail, code=exc.code, status=exc.status, extra=exc.extra
+            ) from exc
+        prices = {
+            line.drug: _Priced(line.unit_price, str(line.contract_id or "")) for line in quote.lines
+        }
+        return prices, Order.PriceSource.LIVE, str(quote.id)
+
+    def _cached_prices(self, outage: UpstreamUnavailable) -> tuple[dict[int, _Priced], str, str]:
+        """Pricing is down: the buyer's last good prices, if every line has a recent one."""
+        if self.order.buyer_org is None:
+            raise outage
+        cached = last_good_prices(
+            buyer_org=self.order.buyer_org,
+            drugs=[line.drug for line in self.lines],
+            max_age_seconds=settings.ORDERS_CACHED_PRICE_MAX_AGE_SECONDS,
+        )
+        if set(cached) != {line.drug for line in self.lines}:
+            raise outage
+        prices = {drug: _Priced(price.unit_price) for drug, price in cached.items()}
+        return prices, Order.PriceSource.CACHED, ""
+
+    def _reserve(self):
+        """Hold the stock; with ``allow_backorder``, hold what there is and backorder the rest."""
+        wanted = {line.drug: line.quantity for line in self.lines}
+        try:
+            return self._hold(wanted, attempt=""), wanted
+        except Conflict as exc:
+            if exc.code != "insufficient_stock":
+                raise OrderRefused(exc.detail, code=exc.code) from exc
+            shortfall = exc.extra.get("lines", [])
+        available = {
+            item["drug"]: min(item["available"], wanted[item["drug"]]) for item in shortfall
+        }
+        partial = {drug: available.get(drug, quantity) for drug, quantity in wanted.items()}
+        if not self.order.allow_backorder or not any(partial.values()):
+            raise OrderRefused(
+                "Not enough sellable stock.", code="insufficient_stock", extra={"lines": shortfall}
+            )
+        confirmed = {drug: quantity for drug, quantity in partial.items() if quantity}
+        try:
+            return self._hold(confirmed, attempt="-partial"), partial
+        except Conflict as exc:  # the stock moved again in between
+            raise OrderRefused(
+                "Not enough sellable stock.", code="insufficient_stock", extra=exc.extra
+            ) from exc
+
+    def _hold(self, quantities: dict[int, int], *, attempt: str):
+        reference = f"{self.order.number}{attempt}"
+        reservation = upstreams.catalog().reserve(
+            reference=reference,
+            lines=[(drug, quantity) for drug, quantity in quantities.items()],
+            min_shelf_life_days=self.order.min_shelf_life_days,
+            idempotency_key=reference,
+        )
+        Order.objects.filter(pk=self.order.pk).update(
+            reservation_id=str(reservation.id), reservation_state=Order.ReservationState.HELD
+        )
+        self.order.reservation_id = str(reservation.id)
+        self.order.reservation_state = Order.ReservationState.HELD
+        return reservation
+
+    @transaction.atomic
+    def _confirm(self, prices, source, quote_id, reservation, confirmed) -> Order:
+        held = {line.drug: line.allocations for line in reservation.lines}
+        total = Decimal(0)
+        lines = list(self.order.lines.all())
+        for line in lines:
+            priced = prices[line.drug]
+            line.quantity = confirmed.get(line.drug, 0)
+            line.backordered_quantity = line.requested_quantity - line.quantity
+            line.unit_price = priced.unit_price
+            line.contract_id = priced.contract_id
+            line.line_total = (priced.unit_price * line.quantity).quantize(CENT, ROUND_HALF_UP)
+            line.allocations = lots_json(held.get(line.drug, ()))
+            total += line.line_total
+        OrderLine.objects.bulk_update(
+            lines,
+            [
+                "quantity",
+                "backordered_quantity",
+                "unit_price",
+                "contract_id",
+                "line_total",
+                "allocations",
+            ],
+        )
+        return order_transition(
+            order=self.order,
+            to=Order.Status.CONFIRMED,
+            by=actor(self.buyer),
+            reason="backorder" if any(line.backordered_quantity for line in lines) else "",
+            fields={"total": total, "price_source": source, "quote_id": quote_id},
+        )
+
+
+def lots_json(allocations) -> list[dict]:
+    """Lots as stored on an order line (and shown to the buyer)."""
+    return [
+        {
+            "lot": allocation.lot,
+            "lot_number": allocation.lot_number,
+            "expiry_date": allocation.expiry_date.isoformat(),
+            "quantity": allocation.quantity,
+        }
+        for allocation in allocations
+    ]
+
+
+def actor(principal: Principal) -> str:
+    return principal.username or (
+        f"user:{principal.sub}" if principal.sub else f"client:{principal.client_id}"
+    )
+
+
+def compensate(order: Order) -> None:
+    """Undo what a failed placement did; what cannot be undone now, ``reconcile`` retries.
+    Never raises: an upstream that is down leaves the step for later."""
+    if order.reservation_state == Order.ReservationState.HELD and order.reservation_id:
+        try:
+            upstreams.catalog().release(order.reservation_id)
+            Order.objects.filter(pk=order.pk).update(
+                reservation_state=Order.ReservationState.RELEASED
+            )
+        except ApplicationError as exc:
+            log.warning(
+                "reservation release deferred", extra={"order": order.pk, "error": exc.code}
+            )
+    for fill in ConsumedFill.objects.filter(order=order, reverted_at__isnull=True):
+        try:
+            upstreams.rx().revert(fill.prescription, order_ref=order.number)
+            ConsumedFill.objects.filter(pk=fill.pk).update(reverted_at=timezone.now())
+        except ApplicationError as exc:
+            log.warning(
+                "prescription fill give-back deferred", extra={"order": order.pk, "error": exc.code}
+            )
+
+
+@transaction.atomic
+def order_create_pending(
+    *,
+    buyer: Principal,
+    lines: list[LineIn],
+    notes: str,
+    min_shelf_life_days: int,
+    allow_backorder: bool,
+    idempotency_key: str | None,
+    request_hash: str,
+) -> Order:
+    """The ``pending`` order, committed before anything else happens."""
+    order = Order.objects.create(
+        channel=Order.Channel.B2C if buyer.role == "patient" else Order.Channel.B2B,
+        buyer_org=buyer.org,
+        buyer_user=buyer.sub or f"client:{buyer.client_id}",
+        seller_org=settings.ORDERS_SELLER_ORG,
+        min_shelf_life_days=min_shelf_life_days,
+        allow_backorder=allow_backorder,
+        notes=notes,
+        idempotency_key=idempotency_key,
+        request_hash=request_hash,
+    )
+    order.number = f"PC-{order.pk:08d}"
+    order.save(update_fields=["number"])
+    OrderLine.objects.bulk_create(
+        OrderLine(
+            order=order,
+            line_no=n,
+            drug=line.drug,
+            requested_quantity=line.quantity,
+            prescription=line.prescription,
+        )
+        for n, line in enumerate(lines, start=1)
+    )
+    OrderEvent.objects.create(order=order, to_status=Order.Status.PENDING, by=actor(buyer))
+    return order
+
+
+def order_place(*, order: Order, buyer: Principal, lines: list[LineIn]) -> Order:
+    """Run the saga for a pending order; a refusal rejects it (and re-raises)."""
+    try:
+        return Placement(order=order, buyer=buyer, lines=lines).run()
+    except (OrderRefused, UpstreamUnavailable) as refusal:
+        order.refresh_from_db()
+        compensate(order)
+        order_transition(
+            order=order,
+            to=Order.Status.REJECTED,
+            by=actor(buyer),
+            reason=refusal.code,
+            fields={"reason_code": refusal.code, "reason_detail": refusal.detail},
+        )
+        refusal.extra = {
+            **refusal.extra,
+            "order": {"id": order.pk, "number": order.number, "status": "rejected"},
+        }
+        raise

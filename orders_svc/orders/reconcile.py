@@ -1,0 +1,52 @@
+"""Settling what a crash or an outage left half-done. Safe to run at any time, repeatedly
+(every step is idempotent): ``manage.py reconcile``, on a schedule."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from common.errors import Conflict
+from fulfillment.services import chargebacks_report
+from orders.models import ConsumedFill, Order
+from orders.placement import compensate
+from orders.transitions import order_transition
+
+RECONCILER = "system:reconcile"
+
+
+@dataclass(frozen=True)
+class Settled:
+    abandoned: int
+    compensated: int
+    chargebacks_sent: int
+
+
+def orders_reconcile() -> Settled:
+    cutoff = timezone.now() - timezone.timedelta(seconds=settings.ORDERS_PENDING_TIMEOUT_SECONDS)
+    abandoned = 0
+    for order in Order.objects.filter(status=Order.Status.PENDING, created_at__lt=cutoff):
+        compensate(order)
+        try:
+            order_transition(
+                order=order,
+                to=Order.Status.REJECTED,
+                by=RECONCILER,
+                reason="abandoned",
+                fields={"reason_code": "abandoned", "reason_detail": "Placement did not finish."},
+            )
+            abandoned += 1
+        except Conflict:  # it finished after all, between our read and the lock
+            continue
+    unreverted = ConsumedFill.objects.filter(order=OuterRef("pk"), reverted_at__isnull=True)
+    finished = Order.objects.filter(
+        status__in=[Order.Status.REJECTED, Order.Status.CANCELLED]
+    ).filter(Q(reservation_state=Order.ReservationState.HELD) | Exists(unreverted))
+    compensated = 0
+    for order in finished:
+        compensate(order)
+        compensated += 1
+    return Settled(
+        abandoned=abandoned, compensated=compensated, chargebacks_sent=chargebacks_report()
+    )

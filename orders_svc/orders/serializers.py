@@ -1,0 +1,104 @@
+from rest_framework import serializers
+
+from orders.models import Order, OrderEvent, OrderLine
+
+MAX_LINES = 200
+MAX_QUANTITY = 1_000_000
+
+
+class LineIn(serializers.Serializer):
+    drug = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
+    prescription = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+
+
+class OrderIn(serializers.Serializer):
+    lines = LineIn(many=True, allow_empty=False, max_length=MAX_LINES)
+    notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    min_shelf_life_days = serializers.IntegerField(min_value=0, max_value=3650, default=0)
+    allow_backorder = serializers.BooleanField(default=False)
+
+    def validate_lines(self, lines):
+        drugs = [line["drug"] for line in lines]
+        if len(drugs) != len(set(drugs)):
+            raise serializers.ValidationError("Each drug may appear on one line only.")
+        return lines
+
+
+class LineOut(serializers.ModelSerializer):
+    class Meta:
+        model = OrderLine
+        fields = [
+            "line_no",
+            "drug",
+            "ndc",
+            "name",
+            "requested_quantity",
+            "quantity",
+            "backordered_quantity",
+            "prescription",
+            "unit_price",
+            "line_total",
+            "allocations",
+            "shipped_lots",
+            "accepted_quantity",
+            "rejected_quantity",
+            "rejection_reason",
+        ]
+
+
+class OrderOut(serializers.ModelSerializer):
+    lines = LineOut(many=True, read_only=True)
+
+    class Meta:
+        model = Order
+        fields = [
+            "id",
+            "number",
+            "status",
+            "channel",
+            "buyer_org",
+            "seller_org",
+            "lines",
+            "total",
+            "currency",
+            "price_source",
+            "reason_code",
+            "reason_detail",
+            "min_shelf_life_days",
+            "allow_backorder",
+            "notes",
+            "created_at",
+            "shipped_at",
+            "delivered_at",
+        ]
+
+
+class EventOut(serializers.ModelSerializer):
+    # "from" is a Python keyword, hence the explicit source mapping.
+    class Meta:
+        model = OrderEvent
+        fields = ["from_status", "to_status", "at", "by", "reason"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        return {"from": data.pop("from_status") or None, "to": data.pop("to_status"), **data}
+
+
+class ReasonIn(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class ShipIn(serializers.Serializer):
+    shipped_at = serializers.DateTimeField(required=False)
+
+
+class ReceivedIn(serializers.Serializer):
+    line = serializers.IntegerField(min_value=1)
+    accepted = serializers.IntegerField(min_value=0)
+    rejected = serializers.IntegerField(min_value=0)
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class DeliverIn(serializers.Serializer):
+    received = ReceivedIn(many=True, allow_empty=False, max_length=MAX_LINES)

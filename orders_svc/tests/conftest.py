@@ -1,0 +1,47 @@
+import pytest
+import responses
+from django.core.cache import cache
+
+from common.clients import breakers
+from common.redis import get_redis
+from common.testing import mint_token
+from orders import upstreams
+from tests.upstream import AUTH, GW, Upstreams
+
+HOSPITAL_ORG = 2
+
+
+@pytest.fixture(autouse=True)
+def upstream(settings):
+    """Every test talks to faked services; each starts with fresh clients and breakers."""
+    settings.GATEWAY_URL = GW
+    for built in (
+        upstreams.auth,
+        upstreams.catalog,
+        upstreams.pricing,
+        upstreams.rx,
+        upstreams.service_token,
+    ):
+        built.cache_clear()
+    breakers._breakers.clear()
+    for key in get_redis().scan_iter("*pharma:breaker:orders:*"):
+        get_redis().delete(key)
+    cache.delete_pattern("orders:drug:*")
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.post(f"{AUTH}/oauth/token/", json={"access_token": "svc-token", "expires_in": 600})
+        yield Upstreams(mock)
+
+
+@pytest.fixture
+def hospital(api_client):
+    return api_client(mint_token(role="hospital", sub="31", org=HOSPITAL_ORG, org_type="hospital"))
+
+
+@pytest.fixture
+def patient(api_client):
+    return api_client(mint_token(role="patient", sub="7"))
+
+
+@pytest.fixture
+def distributor(api_client):
+    return api_client(mint_token(role="distributor", sub="2", org=1, org_type="distributor"))
