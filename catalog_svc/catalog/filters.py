@@ -18,9 +18,6 @@ def strict_boolean(**kwargs) -> django_filters.TypedChoiceFilter:
 
 
 class DrugFilter(django_filters.FilterSet):
-    search = django_filters.CharFilter(
-        method="filter_search", help_text="Name, generic name, NDC or GTIN; typo-tolerant."
-    )
     schedule = django_filters.ChoiceFilter(
         choices=[(UNCONTROLLED, "Not controlled"), *Schedule.choices[1:]],
         method="filter_schedule",
@@ -29,10 +26,16 @@ class DrugFilter(django_filters.FilterSet):
     rx_only = strict_boolean()
     active = strict_boolean()
     manufacturer = django_filters.CharFilter(lookup_expr="icontains")
+    # Last, so that it searches within the other filters' results.
+    search = django_filters.CharFilter(
+        method="filter_search",
+        max_length=200,
+        help_text="Name, generic name, NDC or GTIN; typo-tolerant.",
+    )
 
     class Meta:
         model = Drug
-        fields = ["search", "schedule", "rx_only", "active", "manufacturer"]
+        fields = ["schedule", "rx_only", "active", "manufacturer", "search"]
 
     def filter_search(self, queryset, name, value):
         return drug_search(queryset=queryset, query=value)

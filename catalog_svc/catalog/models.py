@@ -1,7 +1,11 @@
 """Drugs (the catalog) and the warehouses distributors keep stock in."""
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.db.models.functions import Upper
+
+from catalog.search import SearchWords
 
 
 class Schedule(models.TextChoices):
@@ -15,7 +19,7 @@ class Schedule(models.TextChoices):
 
 
 def _trigram_index(field: str) -> GinIndex:
-    # gin_trgm_ops serves both typo-tolerant %> matching and ILIKE '%..%' substring search.
+    # gin_trgm_ops serves LIKE '%..%': partial NDCs and GTINs.
     return GinIndex(OpClass(field, name="gin_trgm_ops"), name=f"catalog_drug_{field}_trgm")
 
 
@@ -39,6 +43,12 @@ class Drug(models.Model):
     list_price = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
     currency = models.CharField(max_length=3, default="USD")
     active = models.BooleanField(default=True)
+    # The words of name and generic name, for search (see catalog.search).
+    search_words = models.GeneratedField(
+        expression=SearchWords("name", "generic_name"),
+        output_field=ArrayField(models.TextField()),
+        db_persist=True,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -54,9 +64,12 @@ class Drug(models.Model):
             ),
         ]
         indexes = [
-            _trigram_index("name"),
-            _trigram_index("generic_name"),
-            _trigram_index("manufacturer"),
+            GinIndex(fields=["search_words"], name="catalog_drug_search_words_gin"),
+            # ?manufacturer= is case-insensitive: UPPER(manufacturer) LIKE UPPER('%..%').
+            GinIndex(
+                OpClass(Upper("manufacturer"), name="gin_trgm_ops"),
+                name="catalog_drug_maker_trgm",
+            ),
             _trigram_index("ndc"),
             _trigram_index("ndc11"),
             _trigram_index("gtin"),
@@ -68,6 +81,21 @@ class Drug(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.ndc})"
+
+
+class SearchTerm(models.Model):
+    """One word that occurs in some drug's name or generic name: the vocabulary that query
+    words are matched against, fuzzily (see catalog.search)."""
+
+    word = models.TextField(primary_key=True)
+
+    class Meta:
+        indexes = [
+            GinIndex(OpClass("word", name="gin_trgm_ops"), name="catalog_searchterm_trgm"),
+        ]
+
+    def __str__(self) -> str:
+        return self.word
 
 
 class Warehouse(models.Model):

@@ -6,6 +6,7 @@ from django.db import connection
 
 from catalog.identifiers import gtin_is_valid, ndc_to_11
 from catalog.models import Drug, Warehouse
+from catalog.search import search_terms_refresh
 from catalog.services import DRUG_EDITABLE_FIELDS
 from common.demo import ACME_DISTRIBUTION
 from common.demo.catalog import CURRENCY, drugs
@@ -34,6 +35,7 @@ def seed_catalog() -> None:
         unique_fields=["id"],
         update_fields=[*_COPIED, "ndc11", "currency"],
     )
+    search_terms_refresh()
     # Rows were inserted with explicit ids: move the sequence past them.
     with connection.cursor() as cursor:
         for statement in connection.ops.sequence_reset_sql(no_style(), [Drug]):

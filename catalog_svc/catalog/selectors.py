@@ -1,14 +1,11 @@
 """Reads of the catalog: typo-tolerant drug search and warehouse lists."""
 
-from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db.models import Q, QuerySet
-from django.db.models.functions import Greatest
+from django.db.models import Case, Q, QuerySet, Value, When
 
 from catalog.identifiers import search_digits
 from catalog.models import Drug, Warehouse
+from catalog.search import matching_terms
 
-# Words of a query beyond this many add little and cost one more index scan each.
-MAX_SEARCH_WORDS = 5
 # Below this many digits an identifier query would match most of the catalog.
 MIN_IDENTIFIER_DIGITS = 3
 
@@ -18,13 +15,12 @@ def drug_list() -> QuerySet[Drug]:
 
 
 def drug_search(*, queryset: QuerySet[Drug], query: str) -> QuerySet[Drug]:
-    """Drugs matching ``query``, best first.
+    """Drugs matching ``query``; those containing every word as typed come first.
 
     Digits (with or without hyphens) search NDCs and GTINs by substring, so a partial NDC,
-    its 10- or 11-digit form or a scanned GTIN all find the drug. Words must each match the
-    name or generic name as a substring or approximately (pg_trgm word similarity), which
-    tolerates typos ("atorvastatn") and prefixes ("metfor"). Both are served by GIN trigram
-    indexes.
+    its 10- or 11-digit form or a scanned GTIN all find the drug (GIN trigram indexes).
+    Words must each match a word of the name or generic name exactly, as a prefix
+    ("metfor") or approximately ("atorvastatn", "metfromin"): see ``catalog.search``.
     """
     query = query.strip()
     if not query:
@@ -33,17 +29,13 @@ def drug_search(*, queryset: QuerySet[Drug], query: str) -> QuerySet[Drug]:
     if digits is not None and len(digits) >= MIN_IDENTIFIER_DIGITS:
         matches = Q(ndc__contains=query) | Q(ndc11__contains=digits) | Q(gtin__contains=digits)
         return queryset.filter(matches).order_by("ndc11", "id")
-    for word in query.lower().split()[:MAX_SEARCH_WORDS]:
-        queryset = queryset.filter(
-            Q(name__icontains=word)
-            | Q(generic_name__icontains=word)
-            | Q(name__trigram_word_similar=word)
-            | Q(generic_name__trigram_word_similar=word)
-        )
-    rank = Greatest(
-        TrigramWordSimilarity(query, "name"), TrigramWordSimilarity(query, "generic_name")
-    )
-    return queryset.annotate(rank=rank).order_by("-rank", "name", "id")
+    terms = matching_terms(query)
+    if not terms or not all(terms.values()):
+        return queryset.none()  # some word matches nothing in the catalog
+    for matches in terms.values():
+        queryset = queryset.filter(search_words__overlap=matches)
+    as_typed = Case(When(search_words__contains=list(terms), then=Value(1)), default=Value(0))
+    return queryset.annotate(rank=as_typed).order_by("-rank", "name", "id")
 
 
 def warehouse_list(*, owner_org: int | None) -> QuerySet[Warehouse]:

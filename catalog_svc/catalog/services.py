@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 
 from catalog.identifiers import NDC_HELP, gtin_is_valid, ndc_to_11
 from catalog.models import Drug, Schedule, Warehouse
+from catalog.search import search_terms_refresh
 from common.errors import Conflict, ValidationFailed
 
 # The fields a PATCH may change; everything else is derived or fixed.
@@ -117,6 +118,7 @@ def drug_create(
     )
     drug_validate(drug=drug)
     _save_unique(drug)
+    search_terms_refresh(drug_ids=[drug.pk])
     return drug
 
 
@@ -129,6 +131,8 @@ def drug_update(*, drug: Drug, changes: dict) -> Drug:
         setattr(drug, field, value)
     drug_validate(drug=drug)
     _save_unique(drug, update_fields=[*changes, "ndc11", "updated_at"])
+    if {"name", "generic_name"} & set(changes):
+        search_terms_refresh(drug_ids=[drug.pk])
     return drug
 
 

@@ -7,14 +7,6 @@ from common.settings import COMMON_APPS, service_settings
 
 globals().update(service_settings("catalog"))
 
-# Drug search matches a word when pg_trgm's word similarity reaches this (default 0.6): low
-# enough to forgive a transposed pair of letters ("metfromin"), set per connection so the
-# indexable %> operator uses it.
-TRIGRAM_WORD_SIMILARITY = os.environ.get("TRIGRAM_WORD_SIMILARITY", "0.4")
-DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-    f"-c pg_trgm.word_similarity_threshold={float(TRIGRAM_WORD_SIMILARITY)}"
-)
-
 INSTALLED_APPS = [*COMMON_APPS, "django.contrib.postgres", "catalog", "inventory"]
 
 # How long a reservation holds stock before it lapses and the stock is available again.

@@ -9,6 +9,7 @@ from factory.django import DjangoModelFactory
 
 from catalog.identifiers import gtin_check_digit, ndc_to_11
 from catalog.models import Drug, Warehouse
+from catalog.search import search_terms_refresh
 from common.demo import ACME_DISTRIBUTION
 from inventory.models import Lot
 from inventory.services import ReceiptLineIn, receipt_create
@@ -23,6 +24,7 @@ def gtin_for(ndc: str) -> str:
 class DrugFactory(DjangoModelFactory):
     class Meta:
         model = Drug
+        skip_postgeneration_save = True
 
     ndc = factory.Sequence(lambda n: f"{50000 + n // 1000:05d}-{n % 1000:03d}-01")
     ndc11 = factory.LazyAttribute(lambda drug: ndc_to_11(drug.ndc))
@@ -36,6 +38,12 @@ class DrugFactory(DjangoModelFactory):
     unit = "tablet"
     reorder_point = 10
     list_price = Decimal("12.5000")
+
+    @factory.post_generation
+    def vocabulary(drug, create, extracted, **kwargs):
+        """As drug_create does: the drug's words become searchable."""
+        if create:
+            search_terms_refresh(drug_ids=[drug.pk])
 
 
 class WarehouseFactory(DjangoModelFactory):
