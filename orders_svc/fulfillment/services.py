@@ -24,7 +24,7 @@ def _require_move(order: Order, to: str) -> None:
         raise Conflict(
             f"An order that is {order.status} cannot become {to}.",
             code="invalid_transition",
-            extra={"status": order.status},
+            extra={"order_status": order.status},
         )
 
 

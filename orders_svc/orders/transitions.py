@@ -31,7 +31,7 @@ def order_transition(
         raise Conflict(
             f"An order that is {locked.status} cannot become {to}.",
             code="invalid_transition",
-            extra={"status": locked.status},
+            extra={"order_status": locked.status},
         )
     previous = locked.status
     locked.status = to

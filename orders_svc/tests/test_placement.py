@@ -95,7 +95,10 @@ def test_backorder_confirms_what_there_is(hospital, upstream):
         hospital, [{"drug": 1, "quantity": 50}, {"drug": 2, "quantity": 5}], allow_backorder=True
     ).json()
     assert body["status"] == "confirmed"
-    assert [(l["quantity"], l["backordered_quantity"]) for l in body["lines"]] == [(20, 30), (5, 0)]
+    assert [(li["quantity"], li["backordered_quantity"]) for li in body["lines"]] == [
+        (20, 30),
+        (5, 0),
+    ]
     assert body["total"] == "35.0000"
 
 
