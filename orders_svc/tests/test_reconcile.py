@@ -1,0 +1,58 @@
+"""``reconcile`` settles what a crash left: abandoned pending orders, unreleased stock, fills
+not given back. Running it twice changes nothing more."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from orders.models import ConsumedFill, Order, OrderLine
+from orders.reconcile import orders_reconcile
+
+pytestmark = pytest.mark.django_db
+
+
+def crashed_order(age: timedelta, **fields) -> Order:
+    order = Order.objects.create(channel="b2c", buyer_user="7", seller_org=1, number="PC-X1", **fields)
+    OrderLine.objects.create(order=order, line_no=1, drug=3, requested_quantity=1, prescription=44)
+    Order.objects.filter(pk=order.pk).update(created_at=timezone.now() - age)
+    return order
+
+
+def test_an_abandoned_pending_order_is_rejected_and_undone(upstream):
+    upstream.stock()
+    upstream.fills()
+    upstream.reservations[501] = {"id": 501, "reference": "PC-X1", "status": "held", "expires_at": "2099-01-01T00:00:00+00:00", "lines": []}
+    order = crashed_order(timedelta(minutes=10), reservation_id="501", reservation_state="held")
+    ConsumedFill.objects.create(order=order, prescription=44, drug=3, quantity=1)
+    settled = orders_reconcile()
+    order.refresh_from_db()
+    assert (order.status, order.reason_code, order.reservation_state) == ("rejected", "abandoned", "released")
+    assert ConsumedFill.objects.get().reverted_at is not None
+    assert settled.abandoned == 1
+    assert orders_reconcile().abandoned == 0
+    assert len(upstream.calls("/release/")) == 1 and len(upstream.calls("/revert/")) == 1
+
+
+def test_a_pending_order_still_in_flight_is_left_alone(upstream):
+    order = crashed_order(timedelta(seconds=5))
+    call_command("reconcile")
+    order.refresh_from_db()
+    assert order.status == "pending"
+
+
+def test_compensation_interrupted_by_an_outage_is_finished_later(upstream):
+    upstream.mock.post("http://gw.test/api/catalog/reservations/601/release/", status=503)
+    order = crashed_order(timedelta(minutes=10), reservation_id="601", reservation_state="held")
+    orders_reconcile()
+    order.refresh_from_db()
+    assert (order.status, order.reservation_state) == ("rejected", "held")
+    upstream.mock.remove("POST", "http://gw.test/api/catalog/reservations/601/release/")
+    upstream.mock.post("http://gw.test/api/catalog/reservations/601/release/", json={"id": 601, "reference": "PC-X1", "status": "released", "expires_at": "2099-01-01T00:00:00+00:00", "lines": []})
+    from common.clients import breakers
+
+    breakers._breakers.clear()
+    assert orders_reconcile().compensated == 1
+    order.refresh_from_db()
+    assert order.reservation_state == "released"
