@@ -102,3 +102,59 @@ def admin_sign_in(platform: RunningPlatform, username: str) -> requests.Session:
 @pytest.fixture(scope="session")
 def admin_session(platform) -> requests.Session:
     return admin_sign_in(platform, "admin")
+
+
+def gateway_admin(command: str) -> str:
+    """A command on the e2e HAProxy's admin socket (e.g. take a service's replicas out)."""
+    import socket
+
+    from common.runner.profiles import PROFILES
+
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(5)
+        sock.connect(str(PROFILES["e2e"].run_dir / "haproxy.sock"))
+        sock.sendall(f"{command}\n".encode())
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks).decode()
+
+
+class ServiceOutage:
+    """Takes every replica of a service out of HAProxy (as if it were down) until exit."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def _set(self, state: str) -> None:
+        for n in (1, 2):
+            gateway_admin(f"set server be_{self.name}/{self.name}{n} state {state}")
+
+    def __enter__(self):
+        self._set("maint")
+        return self
+
+    def __exit__(self, *exc):
+        self._set("ready")
+
+
+class Api:
+    """A demo person's view of the platform through the gateway."""
+
+    def __init__(self, platform: RunningPlatform, username: str, password: str = DEMO_PASSWORD):
+        self.platform = platform
+        token = requests.post(
+            platform.url("/api/auth/token/"), json={"username": username, "password": password}
+        )
+        assert token.status_code == 200, token.text
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {token.json()['access']}"
+
+    def get(self, path: str, **kwargs):
+        return self.session.get(self.platform.url(path), timeout=30, **kwargs)
+
+    def post(self, path: str, body: dict | None = None, key: str | None = None, **kwargs):
+        headers = {"Idempotency-Key": key} if key else {}
+        return self.session.post(
+            self.platform.url(path), json=body or {}, headers=headers, timeout=30, **kwargs
+        )

@@ -32,6 +32,6 @@ def test_haproxy_accepts_the_rendered_config(tmp_path, offset):
     haproxy = shutil.which("haproxy") or shutil.which("haproxy", path="/usr/sbin")
     assert haproxy, "HAProxy must be installed (apt-get install haproxy) to validate the config"
     config = tmp_path / "haproxy.cfg"
-    config.write_text(render_haproxy(offset))
+    config.write_text(render_haproxy(offset, str(tmp_path)))
     result = subprocess.run([haproxy, "-c", "-f", str(config)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

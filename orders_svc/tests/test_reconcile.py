@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 
 
 def crashed_order(age: timedelta, **fields) -> Order:
-    order = Order.objects.create(channel="b2c", buyer_user="7", seller_org=1, number="PC-X1", **fields)
+    order = Order.objects.create(
+        channel="b2c", buyer_user="7", seller_org=1, number="PC-X1", **fields
+    )
     OrderLine.objects.create(order=order, line_no=1, drug=3, requested_quantity=1, prescription=44)
     Order.objects.filter(pk=order.pk).update(created_at=timezone.now() - age)
     return order
@@ -23,12 +25,22 @@ def crashed_order(age: timedelta, **fields) -> Order:
 def test_an_abandoned_pending_order_is_rejected_and_undone(upstream):
     upstream.stock()
     upstream.fills()
-    upstream.reservations[501] = {"id": 501, "reference": "PC-X1", "status": "held", "expires_at": "2099-01-01T00:00:00+00:00", "lines": []}
+    upstream.reservations[501] = {
+        "id": 501,
+        "reference": "PC-X1",
+        "status": "held",
+        "expires_at": "2099-01-01T00:00:00+00:00",
+        "lines": [],
+    }
     order = crashed_order(timedelta(minutes=10), reservation_id="501", reservation_state="held")
     ConsumedFill.objects.create(order=order, prescription=44, drug=3, quantity=1)
     settled = orders_reconcile()
     order.refresh_from_db()
-    assert (order.status, order.reason_code, order.reservation_state) == ("rejected", "abandoned", "released")
+    assert (order.status, order.reason_code, order.reservation_state) == (
+        "rejected",
+        "abandoned",
+        "released",
+    )
     assert ConsumedFill.objects.get().reverted_at is not None
     assert settled.abandoned == 1
     assert orders_reconcile().abandoned == 0
@@ -49,7 +61,16 @@ def test_compensation_interrupted_by_an_outage_is_finished_later(upstream):
     order.refresh_from_db()
     assert (order.status, order.reservation_state) == ("rejected", "held")
     upstream.mock.remove("POST", "http://gw.test/api/catalog/reservations/601/release/")
-    upstream.mock.post("http://gw.test/api/catalog/reservations/601/release/", json={"id": 601, "reference": "PC-X1", "status": "released", "expires_at": "2099-01-01T00:00:00+00:00", "lines": []})
+    upstream.mock.post(
+        "http://gw.test/api/catalog/reservations/601/release/",
+        json={
+            "id": 601,
+            "reference": "PC-X1",
+            "status": "released",
+            "expires_at": "2099-01-01T00:00:00+00:00",
+            "lines": [],
+        },
+    )
     from common.clients import breakers
 
     breakers._breakers.clear()

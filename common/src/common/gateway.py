@@ -24,8 +24,9 @@ def _problem_string(status: int, code: str, detail: str) -> str:
     return '"' + body.replace('"', '\\"') + '"'
 
 
-def render_haproxy(port_offset: int = 0) -> str:
-    """The native HAProxy config; ``port_offset`` shifts every port (a second, isolated stack)."""
+def render_haproxy(port_offset: int = 0, run_dir: str = ".run/dev") -> str:
+    """The native HAProxy config; ``port_offset`` shifts every port (a second, isolated stack)
+    and ``run_dir`` (relative to the repository) holds its admin socket."""
     routes, backends = [], []
     for svc in SERVICES:
         routes.append(f"    acl route_{svc.name} path_beg {' '.join(svc.prefixes)}")
@@ -57,6 +58,8 @@ def render_haproxy(port_offset: int = 0) -> str:
 global
     log stdout format raw local0 info
     maxconn 4096
+    # Operators (and the fault tests) take replicas in and out of service through it.
+    stats socket unix@{run_dir}/haproxy.sock mode 600 level admin
 
 defaults
     mode http

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from common.gateway import render_haproxy
 from common.management.commands.seed import demo_password
-from common.registry import SERVICES
+from common.registry import SERVICES, service
 from common.runner import RunnerError, processes
 from common.runner.infra import create_databases, resolve
 from common.runner.profiles import ROOT, Profile
@@ -78,7 +78,9 @@ def up(profile: Profile, *, embedded: bool = False, ready: threading.Event | Non
         children += _start_services(profile, infra, log_dir)
         _wait_healthy(children, stop)
         config = profile.run_dir / "haproxy.cfg"
-        config.write_text(render_haproxy(profile.port_offset))
+        config.write_text(
+            render_haproxy(profile.port_offset, str(profile.run_dir.relative_to(ROOT)))
+        )
         children.append(
             processes.start(
                 "haproxy",
@@ -90,6 +92,8 @@ def up(profile: Profile, *, embedded: bool = False, ready: threading.Event | Non
         )
         _record(profile, children)
         _wait_gateway(profile, children[-1], stop)
+        say("placing demo orders through the gateway")
+        manage(["seed_demo_orders"], infra, profile, services=[service("orders")])
         _banner(profile)
         if ready is not None:
             ready.set()
