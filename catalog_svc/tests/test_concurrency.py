@@ -85,6 +85,23 @@ def test_fifty_buyers_for_the_last_twenty_units(api_client):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_retried_reservation_racing_itself_holds_once(api_client):
+    drug = DrugFactory()
+    stocked_lot(drug=drug, warehouse=WarehouseFactory(), quantity=50)
+    token = service_token("inventory:reserve")
+    body = {"reference": "SO-RETRY", "lines": [{"drug": drug.pk, "quantity": 5}]}
+
+    def send():
+        return api_client(token).post(RESERVATIONS, body, format="json", HTTP_IDEMPOTENCY_KEY="k")
+
+    responses = run_parallel([send] * 10)
+    assert statuses(responses) == {201: 10}
+    assert len({r.content for r in responses}) == 1
+    assert Reservation.objects.count() == 1
+    assert Lot.objects.get(drug=drug).reserved == 5
+
+
+@pytest.mark.django_db(transaction=True)
 def test_multi_drug_orders_in_any_line_order_never_deadlock_or_oversell(api_client):
     drugs = DrugFactory.create_batch(3)
     warehouse = WarehouseFactory()

@@ -106,9 +106,27 @@ def test_search_tolerates_typos_and_finds_identifiers(hospital, shelf, query, ex
 
 
 @pytest.mark.django_db
-def test_search_by_generic_name_finds_brands_too(hospital, shelf):
-    found = names(hospital.get(DRUGS, {"search": "atorvastatin"}))
+def test_search_by_generic_name_finds_brands_too(hospital, shelf, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):  # the words' matches, one count, one page
+        found = names(hospital.get(DRUGS, {"search": "atorvastatin"}))
     assert set(found) == {"Atorvastatin Calcium 20 mg Tablet", "Lipitor 40 mg Tablet"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["xylophone", "atorvastatin xylophone", "2000", "-"])
+def test_search_finds_nothing_rather_than_guessing(hospital, shelf, query):
+    assert names(hospital.get(DRUGS, {"search": query})) == []
+
+
+@pytest.mark.django_db
+def test_newly_added_and_renamed_drugs_are_searchable(distributor, hospital, shelf):
+    drug = shelf["ibuprofen"]
+    distributor.patch(f"{DRUGS}{drug.pk}/", {"name": "Advilex 200 mg Tablet"}, format="json")
+    assert names(hospital.get(DRUGS, {"search": "advilex"})) == ["Advilex 200 mg Tablet"]
+    distributor.post(DRUGS, NEW_DRUG, format="json")
+    assert "Atorvastatin Calcium 80 mg Tablet" in names(
+        hospital.get(DRUGS, {"search": "atorva 80"})
+    )
 
 
 @pytest.mark.django_db

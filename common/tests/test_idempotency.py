@@ -31,7 +31,7 @@ def test_a_repeat_with_the_same_key_and_body_replays_the_first_answer(client):
     first = post(client, {"name": "alpha"}, key="k-1")
     second = post(client, {"name": "alpha"}, key="k-1")
     assert first.status_code == second.status_code == 201
-    assert second.json() == first.json()
+    assert second.content == first.content  # byte for byte, key order included
     assert second["Idempotent-Replayed"] == "true"
     assert Group.objects.filter(name="alpha").count() == 1
 

@@ -75,8 +75,9 @@ def _claim(identity: str, key: str, fingerprint: str) -> int | None:
         cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{wait_ms}ms"])
         try:
             cursor.execute(
-                f"INSERT INTO {table} (principal, key, request_hash, content_type, created_at) "  # noqa: S608 - table name from model meta
-                "VALUES (%s, %s, %s, '', %s) ON CONFLICT (principal, key) DO NOTHING RETURNING id",
+                f"INSERT INTO {table} (principal, key, request_hash, content_type, response_body, "  # noqa: S608 - table name from model meta
+                "created_at) VALUES (%s, %s, %s, '', '', %s) "
+                "ON CONFLICT (principal, key) DO NOTHING RETURNING id",
                 [identity, key, fingerprint, timezone.now()],
             )
         except OperationalError as exc:
@@ -100,7 +101,7 @@ def _replay(identity: str, key: str, fingerprint: str) -> Response:
             code="idempotency_key_reused",
         )
     return Response(
-        record.response_body,
+        json.loads(record.response_body),
         status=record.status_code,
         content_type=record.content_type or None,
         headers={REPLAYED_HEADER: "true"},
@@ -116,7 +117,7 @@ def _run(handler, view, request, args, kwargs) -> Response:
 
 
 def _store(record_id: int, response: Response) -> None:
-    body = json.loads(json.dumps(response.data, cls=JSONEncoder))
+    body = json.dumps(response.data, cls=JSONEncoder)
     IdempotencyRecord.objects.filter(pk=record_id).update(
         status_code=response.status_code,
         response_body=body,

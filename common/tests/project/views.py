@@ -91,4 +91,5 @@ class IdempotentGroupCreate(APIView):
         group = Group.objects.create(name=name)
         if name == "explode":
             raise RuntimeError("a bug after a write")
-        return Response({"id": group.id, "name": group.name}, status=201)
+        # Keys deliberately not in sorted order: a replay must keep the bytes, not re-sort.
+        return Response({"name": group.name, "id": group.id}, status=201)
