@@ -103,6 +103,9 @@ class Reservation(models.Model):
     client = models.CharField(max_length=200)
     min_shelf_life_days = models.PositiveIntegerField(default=0)
     expires_at = models.DateTimeField()
+    # Set when the caller's order is confirmed: from then on the hold waits for shipment
+    # instead of lapsing at ``expires_at`` (only unconfirmed holds expire by themselves).
+    confirmed_at = models.DateTimeField(null=True, blank=True)
     buyer_org = models.PositiveIntegerField(null=True, blank=True)
     shipped_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -238,7 +241,7 @@ class Shipment(models.Model):
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="shipments")
     drug = models.ForeignKey(Drug, on_delete=models.PROTECT, related_name="+")
     quantity = models.PositiveIntegerField()
-    buyer_org = models.PositiveIntegerField()
+    buyer_org = models.PositiveIntegerField(null=True, blank=True)  # None: a patient (B2C)
     order_ref = models.CharField(max_length=100)
     shipped_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)

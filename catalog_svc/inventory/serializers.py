@@ -207,6 +207,7 @@ class ReservationOut(serializers.Serializer):
     reference = serializers.CharField()
     status = serializers.CharField()
     expires_at = serializers.DateTimeField()
+    confirmed_at = serializers.DateTimeField(allow_null=True)
     min_shelf_life_days = serializers.IntegerField()
     buyer_org = serializers.IntegerField(allow_null=True)
     shipped_at = serializers.DateTimeField(allow_null=True)
@@ -215,4 +216,5 @@ class ReservationOut(serializers.Serializer):
 
 class CommitIn(serializers.Serializer):
     shipped_at = serializers.DateTimeField(required=False)
-    buyer_org = serializers.IntegerField(min_value=1)
+    # null: a patient's (B2C) order; the shipment is traced through its order reference.
+    buyer_org = serializers.IntegerField(min_value=1, allow_null=True)

@@ -31,6 +31,11 @@ urlpatterns = [
         name="reservation-release",
     ),
     path(
+        "reservations/<int:reservation_id>/confirm/",
+        reservations.ReservationConfirmApi.as_view(),
+        name="reservation-confirm",
+    ),
+    path(
         "reservations/<int:reservation_id>/commit/",
         reservations.ReservationCommitApi.as_view(),
         name="reservation-commit",

@@ -256,3 +256,32 @@ def test_unknown_reservations_are_404(reserver):
     assert reserver.post(f"{RESERVATIONS}424242/release/").status_code == 404
     response = reserver.post(f"{RESERVATIONS}424242/commit/", {"buyer_org": 2}, format="json")
     assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_confirmed_hold_waits_for_shipment_instead_of_lapsing(reserver, shelf, held, drug):
+    url = f"{RESERVATIONS}{held['id']}/confirm/"
+    assert reserver.post(url).json()["confirmed_at"] is not None
+    assert reserver.post(url).status_code == 200  # idempotent
+    lapse(held["id"])
+    call_command("expire_reservations")
+    assert reserver.get(f"{RESERVATIONS}{held['id']}/").json()["status"] == "held"
+    assert (
+        reserve(reserver, [{"drug": drug.pk, "quantity": 80}], reference="SO-9").status_code == 409
+    )
+    assert counters(shelf["soon"])[1] == 30
+
+
+@pytest.mark.django_db
+def test_a_lapsed_hold_cannot_be_confirmed(reserver, held):
+    lapse(held["id"])
+    response = reserver.post(f"{RESERVATIONS}{held['id']}/confirm/")
+    assert (response.status_code, response.json()["code"]) == (409, "reservation_expired")
+
+
+@pytest.mark.django_db
+def test_a_patient_order_ships_with_no_buyer_organization(reserver, held):
+    url = f"{RESERVATIONS}{held['id']}/commit/"
+    response = reserver.post(url, {"buyer_org": None}, format="json")
+    assert response.json()["status"] == "committed"
+    assert set(Shipment.objects.values_list("buyer_org", flat=True)) == {None}

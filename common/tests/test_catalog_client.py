@@ -218,3 +218,21 @@ def test_get_drug_still_works(client):
     }
     responses.get(f"{BASE}/drugs/3/", json=drug)
     assert client.get_drug(3).ndc == "0093-5558-29"
+
+
+@responses.activate
+def test_confirm_keeps_the_hold(client):
+    confirmed = {**HELD, "confirmed_at": "2026-05-01T10:01:00Z"}
+    responses.post(f"{BASE}/reservations/7/confirm/", json=confirmed)
+    assert client.confirm(7).status == "held"
+    assert responses.calls[0].request.url.endswith("/reservations/7/confirm/")
+
+
+@responses.activate
+def test_confirming_a_lapsed_hold_is_a_conflict(client):
+    responses.post(
+        f"{BASE}/reservations/7/confirm/", json=problem(409, "reservation_expired"), status=409
+    )
+    with pytest.raises(Conflict) as raised:
+        client.confirm(7)
+    assert raised.value.code == "reservation_expired"

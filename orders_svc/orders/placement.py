@@ -70,6 +70,9 @@ class Placement:
             self._consume_prescriptions()
         prices, source, quote_id = self._price()
         reservation, confirmed = self._reserve()
+        # From here the hold must wait for shipment rather than lapse (ARCHITECTURE.md: only
+        # a reservation never confirmed expires by itself).
+        upstreams.catalog().confirm(reservation.id)
         return self._confirm(prices, source, quote_id, reservation, confirmed)
 
     # -- steps ------------------------------------------------------------------------------

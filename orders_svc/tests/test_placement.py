@@ -30,8 +30,9 @@ def test_a_hospital_order_is_priced_reserved_and_confirmed(hospital, upstream):
     assert body["lines"][0]["allocations"] == [
         {"lot": 901, "lot_number": "L1", "expiry_date": "2028-01-31", "quantity": 3}
     ]
-    (reserve,) = upstream.calls("/reservations/", "POST")
+    reserve, confirm = upstream.calls("/reservations/", "POST")
     assert reserve.request.headers["Idempotency-Key"] == body["number"]
+    assert confirm.request.url.endswith(f"/reservations/{reserve.response.json()['id']}/confirm/")
     assert reserve.request.headers["Authorization"] == "Bearer svc-token"
     assert not upstream.calls("/organizations/")  # no scheduled drug: no licence lookup
     order = Order.objects.get(pk=body["id"])

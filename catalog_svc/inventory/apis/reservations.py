@@ -14,6 +14,7 @@ from inventory.serializers import CommitIn, ReservationIn, ReservationOut
 from inventory.services import (
     ReservationLineIn,
     reservation_commit,
+    reservation_confirm,
     reservation_create,
     reservation_current,
     reservation_release,
@@ -69,6 +70,19 @@ class ReservationReleaseApi(APIView):
     @extend_schema(request=None, responses=ReservationOut, summary="Give the stock back.")
     def post(self, request, reservation_id: int):
         reservation_release(reservation_id=reservation_id, actor=actor_label(request.user))
+        return _answer(reservation_id)
+
+
+class ReservationConfirmApi(APIView):
+    permission_classes = [Reserver]
+
+    @extend_schema(
+        request=None,
+        responses=ReservationOut,
+        summary="Keep the hold until shipment (order confirmed).",
+    )
+    def post(self, request, reservation_id: int):
+        reservation_confirm(reservation_id=reservation_id)
         return _answer(reservation_id)
 
 

@@ -10,6 +10,7 @@ from inventory.services.lots import lot_recall, lot_transition, lots_expire
 from inventory.services.reservations import (
     ReservationLineIn,
     reservation_commit,
+    reservation_confirm,
     reservation_create,
     reservation_current,
     reservation_expire_if_overdue,
@@ -26,6 +27,7 @@ __all__ = [
     "lots_expire",
     "receipt_create",
     "reservation_commit",
+    "reservation_confirm",
     "reservation_create",
     "reservation_current",
     "reservation_expire_if_overdue",

@@ -152,6 +152,36 @@ def reservation_create(
     return reservation
 
 
+def _lapses(reservation: Reservation, now: datetime) -> bool:
+    """An unconfirmed hold whose time is up."""
+    return (
+        reservation.status == ReservationStatus.HELD
+        and reservation.confirmed_at is None
+        and reservation.expires_at <= now
+    )
+
+
+def reservation_confirm(*, reservation_id: int) -> Reservation:
+    """The caller's order is confirmed: keep the hold until it ships or is released.
+    Idempotent; a hold that already lapsed → 409 ``reservation_expired``."""
+    reservation_expire_if_overdue(reservation_id=reservation_id)
+    with transaction.atomic():
+        reservation = _lock_reservation(reservation_id)
+        if reservation.status == ReservationStatus.EXPIRED:
+            raise Conflict(
+                f"Reservation {reservation.pk} expired at {reservation.expires_at}.",
+                code="reservation_expired",
+            )
+        if reservation.status != ReservationStatus.HELD:
+            raise Conflict(
+                f"Reservation {reservation.pk} is {reservation.status}.", code="invalid_transition"
+            )
+        if reservation.confirmed_at is None:
+            reservation.confirmed_at = timezone.now()
+            reservation.save(update_fields=["confirmed_at", "updated_at"])
+    return reservation
+
+
 def reservation_expire_if_overdue(*, reservation_id: int, now: datetime | None = None) -> bool:
     """Expire one held reservation whose time is up (its stock comes back); True if it did."""
     now = now or timezone.now()
@@ -160,7 +190,7 @@ def reservation_expire_if_overdue(*, reservation_id: int, now: datetime | None =
             reservation = _lock_reservation(reservation_id)
         except NotFound:
             return False
-        if reservation.status != ReservationStatus.HELD or reservation.expires_at > now:
+        if not _lapses(reservation, now):
             return False
         reservation_free_all(
             reservation=reservation,
@@ -175,11 +205,7 @@ def reservation_current(*, reservation_id: int) -> Reservation | None:
     """A reservation as it stands now (lines and allocations loaded): a hold whose time is
     up is expired on the way, so a reader never sees a lapsed hold as held."""
     reservation = reservation_get(reservation_id=reservation_id)
-    if (
-        reservation is not None
-        and reservation.status == ReservationStatus.HELD
-        and reservation.expires_at <= timezone.now()
-    ):
+    if reservation is not None and _lapses(reservation, timezone.now()):
         reservation_expire_if_overdue(reservation_id=reservation_id)
         reservation = reservation_get(reservation_id=reservation_id)
     return reservation
@@ -189,7 +215,9 @@ def reservations_expire(*, now: datetime | None = None, drug_ids: Sequence[int] 
     """Expire every overdue held reservation (of ``drug_ids`` if given); how many expired.
     One short transaction each, so a large backlog never blocks reservations for long."""
     now = now or timezone.now()
-    overdue = Reservation.objects.filter(status=ReservationStatus.HELD, expires_at__lte=now)
+    overdue = Reservation.objects.filter(
+        status=ReservationStatus.HELD, confirmed_at__isnull=True, expires_at__lte=now
+    )
     if drug_ids:
         overdue = overdue.filter(lines__drug_id__in=drug_ids)
     ids = sorted(set(overdue.values_list("pk", flat=True)))
@@ -214,7 +242,7 @@ def reservation_release(*, reservation_id: int, actor: str, reason: str = "") ->
 
 
 def reservation_commit(
-    *, reservation_id: int, shipped_at: datetime, buyer_org: int, actor: str
+    *, reservation_id: int, shipped_at: datetime, buyer_org: int | None, actor: str
 ) -> Reservation:
     """The reserved stock leaves: on-hand and reserved drop on every allocated lot, and a
     shipment row records lot, quantity, buyer and order reference. A repeat for the same

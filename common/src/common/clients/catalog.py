@@ -233,11 +233,17 @@ class CatalogClient(ServiceClient):
         response = self.request("POST", f"reservations/{int(reservation_id)}/release/")
         return Reservation.from_json(self._answer(response))
 
+    def confirm(self, reservation_id: int) -> Reservation:
+        """The order is confirmed: the hold no longer lapses by itself, it waits for
+        ``commit`` or ``release``. Safe to repeat."""
+        response = self.request("POST", f"reservations/{int(reservation_id)}/confirm/")
+        return Reservation.from_json(self._answer(response))
+
     def commit(
         self,
         reservation_id: int,
         shipped_at: datetime,
-        buyer_org: int,
+        buyer_org: int | None,
         idempotency_key: str | None = None,
     ) -> Reservation:
         """Ship the reserved stock to ``buyer_org``; ``Conflict`` code ``reservation_expired``
