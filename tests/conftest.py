@@ -71,7 +71,7 @@ def stop_platform(process: subprocess.Popen) -> int:
 
 @pytest.fixture(scope="session")
 def platform() -> Iterator[RunningPlatform]:
-    running = start_platform("e2e")
+    running = start_platform("e2e", "--fresh")
     yield running
     stop_platform(running.process)
 

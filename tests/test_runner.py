@@ -24,7 +24,7 @@ ALL_PORTS = [
 
 def run_up(env: dict, timeout: int = 180) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, str(ROOT / "manage_all.py"), "up", "--profile", "check"],
+        [sys.executable, str(ROOT / "manage_all.py"), "up", "--profile", "check", "--fresh"],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -80,7 +80,7 @@ def test_a_service_that_fails_to_boot_is_named_and_everything_stops():
 
 def test_embedded_postgres_and_redis_when_none_are_configured_and_down_stops_all():
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    running = start_platform("check", "--embedded", env=env)
+    running = start_platform("check", "--embedded", "--fresh", env=env)
     try:
         assert any("embedded postgres, embedded redis" in line for line in running.output)
         port = SERVICES[0].ports(PROFILE.port_offset)[0]

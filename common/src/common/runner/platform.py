@@ -16,6 +16,7 @@ from common.management.commands.seed import demo_password
 from common.registry import SERVICES, service
 from common.runner import RunnerError, processes
 from common.runner.infra import create_databases, resolve
+from common.runner.jobs import run_jobs
 from common.runner.profiles import ROOT, Profile
 from common.runner.services import manage, service_env
 
@@ -53,7 +54,7 @@ def haproxy_binary() -> str:
     )
 
 
-def up(profile: Profile, *, embedded: bool = False, ready: threading.Event | None = None) -> None:
+def up(profile: Profile, *, embedded: bool = False, fresh: bool = False) -> None:
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
@@ -70,7 +71,7 @@ def up(profile: Profile, *, embedded: bool = False, ready: threading.Event | Non
     children: list[processes.Child] = []
     try:
         say(f"postgres and redis: {infra.source}")
-        create_databases(infra, [profile.db_prefix + svc.database for svc in SERVICES])
+        create_databases(infra, [profile.db_prefix + svc.database for svc in SERVICES], fresh=fresh)
         say("migrating")
         manage(["migrate", "--noinput"], infra, profile)
         say("seeding demo data")
@@ -95,8 +96,7 @@ def up(profile: Profile, *, embedded: bool = False, ready: threading.Event | Non
         say("placing demo orders through the gateway")
         manage(["seed_demo_orders"], infra, profile, services=[service("orders")])
         _banner(profile)
-        if ready is not None:
-            ready.set()
+        threading.Thread(target=run_jobs, args=(infra, profile, stop, say), daemon=True).start()
         _watch(children, stop)
     finally:
         say("stopping")
