@@ -109,3 +109,26 @@ def test_repeated_failures_lock_the_account_out_with_retry_after(platform):
     assert locked.status_code == 429
     assert int(locked.headers["Retry-After"]) > 0
     assert locked.json()["code"] == "too_many_attempts"
+
+
+@pytest.mark.parametrize(
+    ("username", "allowed", "forbidden"),
+    [
+        (
+            "pharmacist",
+            "/admin/rx/prescriptions/queuedprescription/",
+            "/admin/catalog/inventory/lot/",
+        ),
+        (
+            "distributor",
+            "/admin/catalog/inventory/lot/",
+            "/admin/rx/prescriptions/queuedprescription/",
+        ),
+    ],
+)
+def test_admin_permissions_follow_the_role(platform, username, allowed, forbidden):
+    """Pharmacists see the rx review queue, distributor staff see lots; not the other way."""
+    session = admin_sign_in(platform, username)
+    page = session.get(platform.url(allowed))
+    assert page.status_code == 200 and page.url == platform.url(allowed), page.url
+    assert session.get(platform.url(forbidden)).status_code == 403

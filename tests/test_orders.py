@@ -198,3 +198,9 @@ def test_catalog_down_never_confirms(hospital_a, stock_finder):
     order = response.json().get("order")
     if order:  # created, then rejected: never confirmed
         assert hospital_a.get(f"{ORDERS}{order['id']}/").json()["status"] == "rejected"
+
+
+@pytest.mark.parametrize("status", ["confirmed", "shipped", "delivered", "cancelled", "rejected"])
+def test_up_placed_demo_orders_in_every_settled_state(platform, status):
+    admin = Api(platform, "admin")
+    assert admin.get(ORDERS, params={"status": status}).json()["count"] >= 1
