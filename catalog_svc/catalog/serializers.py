@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from catalog.models import Drug, Schedule, Warehouse
 from catalog.services import DRUG_EDITABLE_FIELDS
+from common.errors import MAX_INT
 
 
 class DrugOut(serializers.ModelSerializer):
@@ -45,5 +46,8 @@ class WarehouseIn(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     address = serializers.CharField(max_length=300, allow_blank=True, default="")
     owner_org = serializers.IntegerField(
-        min_value=1, required=False, help_text="Admins only: the distributor that owns it."
+        min_value=1,
+        max_value=MAX_INT,
+        required=False,
+        help_text="Admins only: the distributor that owns it.",
     )

@@ -52,3 +52,11 @@ def test_admins_must_name_the_owner(admin_api):
 @pytest.mark.parametrize("client_name", ["hospital", "reserver"])
 def test_buyers_and_services_have_no_warehouses(request, client_name):
     assert request.getfixturevalue(client_name).get(WAREHOUSES).status_code == 403
+
+
+@pytest.mark.django_db
+def test_an_owner_id_out_of_range_is_400(admin_api):
+    body = {"name": "Far DC", "owner_org": 2**40}
+    response = admin_api.post(WAREHOUSES, body, format="json")
+    assert response.status_code == 400
+    assert "owner_org" in response.json()["errors"]

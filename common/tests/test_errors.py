@@ -61,3 +61,11 @@ def test_a_bug_is_500_problem_without_a_traceback(api_client):
     assert response.status_code == 500
     assert response.json()["code"] == "internal_error"
     assert "RuntimeError" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_value_the_database_cannot_hold_is_400_not_500(signed_in):
+    body = {"id": 2**40, "name": "g"}
+    response = signed_in.post("/api/commontest/unchecked-group/", body, format="json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_value"

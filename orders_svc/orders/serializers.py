@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from common.errors import MAX_INT
 from orders.models import Order, OrderEvent, OrderLine
 
 MAX_LINES = 200
@@ -7,9 +8,11 @@ MAX_QUANTITY = 1_000_000
 
 
 class LineIn(serializers.Serializer):
-    drug = serializers.IntegerField(min_value=1)
+    drug = serializers.IntegerField(min_value=1, max_value=MAX_INT)
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
-    prescription = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    prescription = serializers.IntegerField(
+        min_value=1, max_value=MAX_INT, required=False, allow_null=True
+    )
 
 
 class OrderIn(serializers.Serializer):

@@ -153,6 +153,8 @@ def test_a_later_failure_gives_the_fill_back(patient, upstream):
         ([{"drug": 1, "quantity": -5}], "lines"),
         ([{"drug": 1, "quantity": 1}, {"drug": 1, "quantity": 2}], "lines"),
         ([{"drug": "x", "quantity": 1}], "lines"),
+        ([{"drug": 2**40, "quantity": 1}], "lines"),
+        ([{"drug": 1, "quantity": 1, "prescription": 2**40}], "lines"),
     ],
 )
 def test_bad_lines_are_400_and_store_nothing(hospital, lines, field):

@@ -9,11 +9,14 @@ import logging
 from http import HTTPStatus
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import DataError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+# The largest id or count a 4-byte integer column holds; inputs above it are refused.
+MAX_INT = 2**31 - 1
 log = logging.getLogger(__name__)
 
 
@@ -99,6 +102,12 @@ def problem_exception_handler(exc, context):
         return Response(
             body, status=exc.status, headers=exc.headers, content_type=PROBLEM_CONTENT_TYPE
         )
+    if isinstance(exc, DataError):
+        # A value the database cannot hold (a number out of range, say) that validation let
+        # through: the client's fault, and the statement's transaction was rolled back.
+        log.warning("value refused by the database", extra={"error": str(exc).splitlines()[0]})
+        body = problem(400, "invalid_value", "A value is out of range for its field.")
+        return Response(body, status=400, content_type=PROBLEM_CONTENT_TYPE)
     if isinstance(exc, Http404):
         exc = drf.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

@@ -93,3 +93,10 @@ class IdempotentGroupCreate(APIView):
             raise RuntimeError("a bug after a write")
         # Keys deliberately not in sorted order: a replay must keep the bytes, not re-sort.
         return Response({"name": group.name, "id": group.id}, status=201)
+
+
+@api_view(["POST"])
+def unchecked_group(request):
+    """Stores what it is given without validation, as a buggy view would."""
+    Group.objects.create(id=int(request.data["id"]), name=str(request.data["name"]))
+    return Response(status=201)
