@@ -16,7 +16,13 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from common.clients.breakers import breaker_for
-from common.errors import UpstreamUnavailable
+from common.errors import (
+    ApplicationError,
+    Conflict,
+    NotFound,
+    UpstreamUnavailable,
+    ValidationFailed,
+)
 from common.logging import request_id_var
 
 # An upstream on the same network connects in milliseconds; waiting longer only ties up a
@@ -34,6 +40,28 @@ READ_RETRIES = Retry(
     allowed_methods=frozenset({"GET", "HEAD"}),
     raise_on_status=False,
 )
+
+
+# An upstream's 4xx verdict on our request, re-raised here with its status, code and fields.
+REFUSALS: dict[int, type[ApplicationError]] = {400: ValidationFailed, 404: NotFound, 409: Conflict}
+PROBLEM_FIELDS = frozenset({"type", "title", "status", "detail", "code"})
+
+
+def refusal(upstream: str, response: requests.Response) -> ApplicationError:
+    """The typed error for an upstream's refusal. 401, 403 and 429 refuse this service's own
+    credentials or rate: a fault the caller cannot fix, so they read as the upstream being
+    unavailable."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = {}
+    if not isinstance(body, dict):
+        body = {}
+    error_type = REFUSALS.get(response.status_code)
+    if error_type is None:
+        return UpstreamUnavailable(upstream, f"refused the call ({response.status_code})")
+    extra = {name: value for name, value in body.items() if name not in PROBLEM_FIELDS}
+    return error_type(body.get("detail", ""), code=body.get("code") or error_type.code, extra=extra)
 
 
 class UpstreamServerError(Exception):
@@ -92,6 +120,12 @@ class ServiceClient:
             raise UpstreamUnavailable(
                 self.upstream, f"answered {exc.response.status_code}"
             ) from exc
+
+    def answer(self, response: requests.Response, *expected: int) -> dict:
+        """The JSON body of an expected answer (200 unless told), else the typed refusal."""
+        if response.status_code not in (expected or (200,)):
+            raise refusal(self.upstream, response)
+        return response.json()
 
     def _send(self, method: str, url: str, **kwargs) -> requests.Response:
         response = self.session.request(

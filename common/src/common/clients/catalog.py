@@ -13,12 +13,8 @@ import requests
 
 from common.clients.base import ServiceClient
 from common.errors import (
-    ApplicationError,
     Conflict,
-    Forbidden,
     NotFound,
-    UpstreamUnavailable,
-    ValidationFailed,
 )
 
 
@@ -156,44 +152,21 @@ class InsufficientStock(Conflict):
         self.lines = lines
 
 
-_REFUSALS: dict[int, type[ApplicationError]] = {
-    400: ValidationFailed,
-    403: Forbidden,
-    404: NotFound,
-    409: Conflict,
-}
-
-
-def _raise_refusal(response: requests.Response) -> None:
-    """Turn a catalog 4xx into the matching typed error (same status, code and detail)."""
-    try:
-        body = response.json()
-    except ValueError:
-        body = {}
-    if not isinstance(body, dict):
-        body = {}
-    code, detail = body.get("code"), body.get("detail", "")
-    if response.status_code == 401:
-        # Our own service token was refused: a deployment fault, not the caller's.
-        raise UpstreamUnavailable("catalog", "refused this service's credentials")
-    if response.status_code == 409 and code == InsufficientStock.code:
-        shortfalls = tuple(
-            Shortfall(line["drug"], line["requested"], line["available"])
-            for line in body.get("lines", [])
-        )
-        raise InsufficientStock(detail, lines=shortfalls)
-    error = _REFUSALS.get(response.status_code, ApplicationError)
-    extra = {"errors": body["errors"]} if "errors" in body else {}
-    raise error(detail, code=code, status=response.status_code, extra=extra)
-
-
 class CatalogClient(ServiceClient):
     upstream = "catalog"
 
-    def _answer(self, response: requests.Response, expected: int = 200) -> dict:
-        if response.status_code != expected:
-            _raise_refusal(response)
-        return response.json()
+    def answer(self, response: requests.Response, *expected: int) -> dict:
+        """As the base, with the short lines of ``insufficient_stock`` typed."""
+        try:
+            return super().answer(response, *expected)
+        except Conflict as exc:
+            if exc.code != InsufficientStock.code:
+                raise
+            shortfalls = tuple(
+                Shortfall(line["drug"], line["requested"], line["available"])
+                for line in exc.extra.get("lines", [])
+            )
+            raise InsufficientStock(exc.detail, lines=shortfalls) from None
 
     def get_drug(self, drug_id: int) -> Drug:
         """The drug, or ``NotFound`` (code ``unknown_drug``) when the catalog has no such id."""
@@ -208,7 +181,7 @@ class CatalogClient(ServiceClient):
         response = self.request("GET", f"drugs/{int(drug_id)}/availability/")
         if response.status_code == 404:
             raise NotFound(f"Drug {drug_id} is not in the catalog.", code="unknown_drug")
-        return Availability.from_json(self._answer(response))
+        return Availability.from_json(self.answer(response))
 
     def reserve(
         self,
@@ -226,18 +199,18 @@ class CatalogClient(ServiceClient):
             "min_shelf_life_days": min_shelf_life_days,
         }
         response = self.request("POST", "reservations/", json=body, idempotency_key=idempotency_key)
-        return Reservation.from_json(self._answer(response, expected=201))
+        return Reservation.from_json(self.answer(response, 201))
 
     def release(self, reservation_id: int) -> Reservation:
         """Give the stock back; releasing twice (or a lapsed hold) is fine."""
         response = self.request("POST", f"reservations/{int(reservation_id)}/release/")
-        return Reservation.from_json(self._answer(response))
+        return Reservation.from_json(self.answer(response))
 
     def confirm(self, reservation_id: int) -> Reservation:
         """The order is confirmed: the hold no longer lapses by itself, it waits for
         ``commit`` or ``release``. Safe to repeat."""
         response = self.request("POST", f"reservations/{int(reservation_id)}/confirm/")
-        return Reservation.from_json(self._answer(response))
+        return Reservation.from_json(self.answer(response))
 
     def commit(
         self,
@@ -254,8 +227,8 @@ class CatalogClient(ServiceClient):
             json={"shipped_at": shipped_at.isoformat(), "buyer_org": buyer_org},
             idempotency_key=idempotency_key,
         )
-        return Reservation.from_json(self._answer(response))
+        return Reservation.from_json(self.answer(response))
 
     def get_reservation(self, reservation_id: int) -> Reservation:
         response = self.request("GET", f"reservations/{int(reservation_id)}/")
-        return Reservation.from_json(self._answer(response))
+        return Reservation.from_json(self.answer(response))

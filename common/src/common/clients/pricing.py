@@ -17,26 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-import requests
-
 from common.clients.base import ServiceClient
-from common.errors import (
-    ApplicationError,
-    Conflict,
-    NotFound,
-    UpstreamUnavailable,
-    ValidationFailed,
-)
+
 
 # What every problem+json body has; anything else (``errors``, ``drugs``…) is passed on.
-_PROBLEM_FIELDS = {"type", "title", "status", "detail", "code"}
-_REFUSALS: dict[int, type[ApplicationError]] = {
-    400: ValidationFailed,
-    404: NotFound,
-    409: Conflict,
-}
-
-
 @dataclass(frozen=True)
 class AppliedStep:
     source: str  # list | contract | rule
@@ -103,22 +87,6 @@ class ShipmentRecorded:
     chargeback_amount: Decimal | None
 
 
-def _raise_refusal(response: requests.Response) -> None:
-    """Turn pricing's 4xx answer into the matching typed error."""
-    try:
-        body = response.json()
-    except ValueError:
-        body = {}
-    if not isinstance(body, dict):
-        body = {}
-    status = response.status_code
-    error = _REFUSALS.get(status)
-    if error is None:
-        raise UpstreamUnavailable("pricing", f"refused the call ({status})")
-    extra = {name: value for name, value in body.items() if name not in _PROBLEM_FIELDS}
-    raise error(body.get("detail", ""), code=body.get("code"), extra=extra)
-
-
 def _line(line) -> dict:
     drug, quantity = (line.drug, line.quantity) if hasattr(line, "drug") else line
     return {"drug": int(drug), "quantity": int(quantity)}
@@ -135,15 +103,11 @@ class PricingClient(ServiceClient):
         if buyer_org_type:
             body["buyer_org_type"] = buyer_org_type
         response = self.request("POST", "quotes/", json=body)
-        if response.status_code != 201:
-            _raise_refusal(response)
-        return Quote.from_json(response.json())
+        return Quote.from_json(self.answer(response, 201))
 
     def get_quote(self, quote_id: str) -> Quote:
         response = self.request("GET", f"quotes/{quote_id}/")
-        if response.status_code != 200:
-            _raise_refusal(response)
-        return Quote.from_json(response.json())
+        return Quote.from_json(self.answer(response))
 
     def report_shipment(
         self,
@@ -172,9 +136,7 @@ class PricingClient(ServiceClient):
             "contract_id": int(contract_id) if contract_id not in (None, "") else None,
         }
         response = self.request("POST", "chargebacks/events/", json=body)
-        if response.status_code not in (200, 201):
-            _raise_refusal(response)
-        recorded = response.json()
+        recorded = self.answer(response, 200, 201)
         chargeback = recorded.get("chargeback")
         return ShipmentRecorded(
             id=recorded["id"],

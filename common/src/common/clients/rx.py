@@ -13,10 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
 
-import requests
-
 from common.clients.base import ServiceClient
-from common.errors import Conflict, NotFound, UpstreamUnavailable, ValidationFailed
 
 
 def _when(value: str | None) -> datetime | None:
@@ -65,7 +62,7 @@ class RxClient(ServiceClient):
         if patient is not None:
             body["patient"] = str(patient)
         response = self.request("POST", f"prescriptions/{int(prescription_id)}/consume/", json=body)
-        body = self._answer(response)
+        body = self.answer(response, 200, 201)
         return PrescriptionFill(
             prescription=body["prescription"],
             order_ref=body["order_ref"],
@@ -84,7 +81,7 @@ class RxClient(ServiceClient):
             "POST",
             f"prescriptions/{int(prescription_id)}/consume/{quote(order_ref, safe='')}/revert/",
         )
-        body = self._answer(response)
+        body = self.answer(response, 200, 201)
         return FillRevert(
             prescription=body["prescription"],
             order_ref=body["order_ref"],
@@ -93,22 +90,3 @@ class RxClient(ServiceClient):
             status=body["status"],
             fill_returned=body["fill_returned"],
         )
-
-    def _answer(self, response: requests.Response) -> dict:
-        if response.status_code in (200, 201):
-            return response.json()
-        try:
-            problem = response.json()
-        except ValueError:
-            problem = {}
-        code, detail = problem.get("code"), problem.get("detail", "")
-        if response.status_code == 404:
-            raise NotFound(detail, code=code or "prescription_not_found")
-        if response.status_code == 409:
-            raise Conflict(detail, code=code or "conflict")
-        if response.status_code == 400:
-            raise ValidationFailed(
-                detail, code=code or "invalid", extra={"errors": problem.get("errors", {})}
-            )
-        # 401/403: our own service token was refused, a deployment fault we cannot fix here.
-        raise UpstreamUnavailable("rx", f"refused the call ({response.status_code})")
