@@ -47,39 +47,29 @@ def admin_api(api_client):
     return api_client(access_for(UserFactory(role="admin", organization=None)))
 
 
+def create_user(admin_api, username: str, role: str, organization):
+    body = {
+        "username": username,
+        "email": f"{username}@example.test",
+        "password": "a-long-passphrase-42",
+        "role": role,
+        "organization": organization.id,
+    }
+    return admin_api.post("/api/auth/users/", body, format="json")
+
+
 def test_admin_creates_a_user_in_an_organization(admin_api):
-    pharmacy = OrganizationFactory(type="pharmacy")
-    response = admin_api.post(
-        "/api/auth/users/",
-        {
-            "username": "rph",
-            "email": "rph@example.test",
-            "password": "a-long-passphrase-42",
-            "role": "pharmacist",
-            "organization": pharmacy.id,
-        },
-        format="json",
-    )
+    response = create_user(admin_api, "rph", "pharmacist", OrganizationFactory(type="pharmacy"))
     assert response.status_code == 201
     user = User.objects.get(username="rph")
     assert user.is_staff and not user.is_superuser
 
 
 def test_a_role_that_does_not_fit_the_organization_is_refused(admin_api):
-    hospital = OrganizationFactory(type="hospital")
-    response = admin_api.post(
-        "/api/auth/users/",
-        {
-            "username": "dist1",
-            "email": "x@example.test",
-            "password": "a-long-passphrase-42",
-            "role": "distributor",
-            "organization": hospital.id,
-        },
-        format="json",
-    )
+    response = create_user(admin_api, "dist1", "distributor", OrganizationFactory(type="hospital"))
     assert response.status_code == 400
     assert response.json()["code"] == "role_organization_mismatch"
+    assert not User.objects.filter(username="dist1").exists()
 
 
 def test_users_list_is_admin_only_and_has_no_n_plus_one(

@@ -30,38 +30,33 @@ def cmd_down(args) -> int:
     return 0
 
 
-def cmd_migrate(args) -> int:
+def _with_infra(args, work, done: str) -> int:
+    """Run ``work(infra, profile)`` against the profile's Postgres and Redis."""
     profile = PROFILES[args.profile]
     infra = resolve(profile.run_dir, embedded=args.embedded)
     try:
-        create_databases(infra, [profile.db_prefix + svc.database for svc in SERVICES])
-        manage(["migrate", "--noinput"], infra, profile)
+        work(infra, profile)
     finally:
         infra.stop()
-    platform.say("migrated every service")
+    platform.say(done)
     return 0
+
+
+def _migrate(infra, profile) -> None:
+    create_databases(infra, [profile.db_prefix + svc.database for svc in SERVICES])
+    manage(["migrate", "--noinput"], infra, profile)
+
+
+def cmd_migrate(args) -> int:
+    return _with_infra(args, _migrate, "migrated every service")
 
 
 def cmd_seed(args) -> int:
-    profile = PROFILES[args.profile]
-    infra = resolve(profile.run_dir, embedded=args.embedded)
-    try:
-        manage(["seed"], infra, profile)
-    finally:
-        infra.stop()
-    platform.say("seeded every service")
-    return 0
+    return _with_infra(args, lambda infra, profile: manage(["seed"], infra, profile), "seeded")
 
 
 def cmd_check(args) -> int:
-    profile = PROFILES[args.profile]
-    infra = resolve(profile.run_dir, embedded=args.embedded)
-    try:
-        _check_services(infra, profile)
-    finally:
-        infra.stop()
-    platform.say("every service passes its checks")
-    return 0
+    return _with_infra(args, _check_services, "every service passes its checks")
 
 
 def _check_services(infra, profile) -> None:
