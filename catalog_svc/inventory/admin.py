@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.utils import timezone
 
 from catalog.principals import admin_owner_scope, staff_actor_label
+from common.admin import ReadOnlyAdmin
 from common.errors import ApplicationError
 from inventory.admin_forms import ReasonForm, action_page
 from inventory.models import (
@@ -19,19 +20,6 @@ from inventory.models import (
 )
 from inventory.selectors import lot_list
 from inventory.services import lot_recall, lot_transition
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written only by services: the admin site may look, never touch."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReadOnlyInline(admin.TabularInline):

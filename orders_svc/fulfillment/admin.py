@@ -1,25 +1,17 @@
 from django.contrib import admin
 
+from common.admin import ReadOnlyAdmin
 from fulfillment.models import ChargebackReport, TransactionRecord
 
 
 @admin.register(TransactionRecord)
-class TransactionRecordAdmin(admin.ModelAdmin):
-    """Read-only: DSCSA records are never edited or deleted."""
+class TransactionRecordAdmin(ReadOnlyAdmin):
+    """DSCSA records are never edited or deleted (the database refuses it too)."""
 
     list_display = ["order", "created_at"]
     list_select_related = ["order"]
     search_fields = ["order__number"]
     readonly_fields = ["order", "created_at", "document"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ChargebackReport)

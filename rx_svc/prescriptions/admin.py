@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from common.admin import ReadOnlyAdmin
 from common.errors import ApplicationError
 from prescriptions import services
 from prescriptions.actors import Actor
@@ -24,19 +25,6 @@ from prescriptions.streaming import document_response
 Status = Prescription.Status
 REVIEW_PERMISSION = "prescriptions.review_prescription"
 VIEW_PERMISSIONS = ("prescriptions.view_prescription", "prescriptions.view_queuedprescription")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows here change only through services (or not at all, for audit trails)."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class EventInline(admin.TabularInline):
