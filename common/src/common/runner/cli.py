@@ -143,7 +143,9 @@ def main(argv: list[str]) -> int:
             sub.add_argument("pytest_args", nargs="*", help="passed to every pytest run")
         if name == "up":
             sub.add_argument(
-                "--fresh", action="store_true", help="drop the profile's databases first"
+                "--fresh",
+                action="store_true",
+                help="drop the profile's databases and empty its Redis db first",
             )
     args = parser.parse_args(argv)
     try:

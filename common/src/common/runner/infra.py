@@ -119,6 +119,11 @@ def _redact(url: str) -> str:
     return url
 
 
+def redis_db_flush(infra: Infra, db: int) -> None:
+    """Empty one Redis db (a test stack's: breaker state, lockout counters, cached prices)."""
+    redis.Redis.from_url(infra.redis_db_url(db), socket_connect_timeout=2).flushdb()
+
+
 def create_databases(infra: Infra, names: list[str], *, fresh: bool = False) -> None:
     """Create the databases that do not exist yet; ``fresh`` drops them first."""
     conn = psycopg2.connect(infra.postgres_url, connect_timeout=3)

@@ -15,7 +15,7 @@ from common.gateway import render_haproxy
 from common.management.commands.seed import demo_password
 from common.registry import SERVICES, service
 from common.runner import RunnerError, processes
-from common.runner.infra import create_databases, resolve
+from common.runner.infra import create_databases, redis_db_flush, resolve
 from common.runner.jobs import run_jobs
 from common.runner.profiles import ROOT, Profile
 from common.runner.services import manage, service_env
@@ -72,6 +72,8 @@ def up(profile: Profile, *, embedded: bool = False, fresh: bool = False) -> None
     try:
         say(f"postgres and redis: {infra.source}")
         create_databases(infra, [profile.db_prefix + svc.database for svc in SERVICES], fresh=fresh)
+        if fresh:
+            redis_db_flush(infra, profile.redis_db)
         say("migrating")
         manage(["migrate", "--noinput"], infra, profile)
         say("seeding demo data")
