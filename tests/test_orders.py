@@ -204,3 +204,18 @@ def test_catalog_down_never_confirms(hospital_a, stock_finder):
 def test_up_placed_demo_orders_in_every_settled_state(platform, status):
     admin = Api(platform, "admin")
     assert admin.get(ORDERS, params={"status": status}).json()["count"] >= 1
+
+
+def test_placements_are_counted_on_metrics(platform, hospital_a, stock_finder):
+    import requests
+
+    from common.registry import service
+    from common.runner.profiles import PROFILES
+
+    drug, stock = stock_finder()
+    assert place(hospital_a, [(drug, 1, None)]).status_code == 201
+    assert place(hospital_a, [(drug, stock * 2, None)]).status_code == 409
+    ports = service("orders").ports(PROFILES["e2e"].port_offset)
+    scraped = "".join(requests.get(f"http://127.0.0.1:{port}/metrics").text for port in ports)
+    assert 'pharma_orders_placed_total{outcome="confirmed",price_source="live"}' in scraped
+    assert 'pharma_orders_placed_total{outcome="insufficient_stock",price_source=""}' in scraped

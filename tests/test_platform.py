@@ -85,3 +85,22 @@ def test_both_replicas_serve_traffic(platform, http):
         http.get(platform.url("/api/catalog/schema/"), headers={"X-Request-ID": f"{marker}-{i}"})
     seen = [marker in (logs / f"catalog-{n}.log").read_text() for n in (1, 2)]
     assert seen == [True, True]
+
+
+def metric_total(text: str, name: str) -> float:
+    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(name))
+
+
+def test_metrics_add_up_every_worker_of_a_replica(http, platform):
+    """Multiprocess mode: a scrape counts the requests of all the replica's workers, not of
+    whichever worker happens to answer it."""
+    from common.registry import service
+    from common.runner.profiles import PROFILES
+
+    port = service("catalog").ports(PROFILES["e2e"].port_offset)[0]
+    url, name = f"http://127.0.0.1:{port}", "django_http_requests_before_middlewares_total"
+    before = metric_total(http.get(f"{url}/metrics").text, name)
+    for _ in range(40):
+        assert http.get(f"{url}/api/catalog/schema/").status_code == 200
+    after = metric_total(http.get(f"{url}/metrics").text, name)
+    assert after - before >= 41  # the 40, and the first scrape

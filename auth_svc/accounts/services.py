@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 
 from accounts import lockout
+from accounts.metrics import sign_ins_total
 from accounts.models import User
 from common.errors import ApplicationError, Conflict, ValidationFailed
 from organizations.models import Organization
@@ -74,10 +75,16 @@ def patient_register(*, username: str, email: str, password: str) -> User:
 
 def password_sign_in(*, username: str, password: str, ip: str) -> User:
     """The user behind these credentials, counting failures toward a lockout."""
-    lockout.login_allowed_check(username=username, ip=ip)
+    try:
+        lockout.login_allowed_check(username=username, ip=ip)
+    except lockout.TooManyAttempts:
+        sign_ins_total.labels("locked_out").inc()
+        raise
     user = authenticate(username=username, password=password)
     if user is None:
         lockout.login_failure_record(username=username, ip=ip)
+        sign_ins_total.labels("invalid").inc()
         raise InvalidCredentials("Unknown username or wrong password.")
     lockout.login_success_record(username=username)
+    sign_ins_total.labels("ok").inc()
     return user

@@ -7,7 +7,9 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_an_account_is_locked_after_repeated_failures_even_for_the_right_password(login, settings):
+def test_an_account_is_locked_after_repeated_failures_even_for_the_right_password(
+    client, login, settings
+):
     user = UserFactory()
     for _ in range(settings.LOGIN_MAX_FAILURES_PER_ACCOUNT):
         assert login(user, password="wrong").status_code == 401
@@ -15,6 +17,8 @@ def test_an_account_is_locked_after_repeated_failures_even_for_the_right_passwor
     assert response.status_code == 429
     assert response.json()["code"] == "too_many_attempts"
     assert 0 < int(response["Retry-After"]) <= settings.LOGIN_LOCKOUT_SECONDS
+    metrics = client.get("/metrics").content.decode()
+    assert 'pharma_sign_ins_total{outcome="locked_out"}' in metrics
 
 
 def test_the_lockout_is_per_account(login, settings):

@@ -28,6 +28,7 @@ from common.errors import (
 from common.fallbacks import last_good_prices
 from orders import upstreams
 from orders.licences import licence_refusal
+from orders.metrics import orders_placed_total
 from orders.models import ConsumedFill, Order, OrderEvent, OrderLine
 from orders.transitions import order_transition
 
@@ -333,8 +334,9 @@ def order_create_pending(
 def order_place(*, order: Order, buyer: Principal, lines: list[LineIn]) -> Order:
     """Run the saga for a pending order; a refusal rejects it (and re-raises)."""
     try:
-        return Placement(order=order, buyer=buyer, lines=lines).run()
+        placed = Placement(order=order, buyer=buyer, lines=lines).run()
     except (OrderRefused, UpstreamUnavailable) as refusal:
+        orders_placed_total.labels(refusal.code, "").inc()
         order.refresh_from_db()
         compensate(order)
         order_transition(
@@ -349,3 +351,5 @@ def order_place(*, order: Order, buyer: Principal, lines: list[LineIn]) -> Order
             "order": {"id": order.pk, "number": order.number, "status": "rejected"},
         }
         raise
+    orders_placed_total.labels("confirmed", placed.price_source).inc()
+    return placed
