@@ -127,11 +127,15 @@ def test_a_patient_orders_with_the_verified_prescription(platform):
     ]
     assert verified, "the demo patient has a verified prescription"
     rx = verified[0]
-    response = place(patient, [(rx["drug"], 1, rx["id"])])
-    assert response.status_code == 201, response.text
-    assert response.json()["channel"] == "b2c"
-    again = place(patient, [(rx["drug"], 1, rx["id"])])  # refills are counted
-    assert again.status_code in (201, 409)
+    fills = rx["fills_remaining"]
+    assert fills >= 1
+    for _ in range(fills):
+        response = place(patient, [(rx["drug"], 1, rx["id"])])
+        assert response.status_code == 201, response.text
+        assert response.json()["channel"] == "b2c"
+    used_up = place(patient, [(rx["drug"], 1, rx["id"])])
+    assert (used_up.status_code, used_up.json()["code"]) == (409, "prescription_used_up")
+    assert patient.get(f"/api/rx/prescriptions/{rx['id']}/").json()["fills_remaining"] == 0
 
 
 def test_insufficient_stock_rejects_and_holds_nothing(hospital_a, stock_finder):
@@ -195,9 +199,8 @@ def test_catalog_down_never_confirms(hospital_a, stock_finder):
     with ServiceOutage("catalog"):
         response = place(hospital_a, [(drug, 1, None)])
     assert (response.status_code, response.json()["code"]) == (503, "upstream_unavailable")
-    order = response.json().get("order")
-    if order:  # created, then rejected: never confirmed
-        assert hospital_a.get(f"{ORDERS}{order['id']}/").json()["status"] == "rejected"
+    order = response.json()["order"]  # created pending, then rejected: never confirmed
+    assert hospital_a.get(f"{ORDERS}{order['id']}/").json()["status"] == "rejected"
 
 
 @pytest.mark.parametrize("status", ["confirmed", "shipped", "delivered", "cancelled", "rejected"])
