@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.utils import timezone
 
 from catalog.principals import admin_owner_scope, staff_actor_label
-from common.admin import ReadOnlyAdmin
+from common.admin import ReadOnlyAdmin, ReadOnlyInline
 from common.errors import ApplicationError
 from inventory.admin_forms import ReasonForm, action_page
 from inventory.models import (
@@ -20,17 +20,6 @@ from inventory.models import (
 )
 from inventory.selectors import lot_list
 from inventory.services import lot_recall, lot_transition
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class ExpiryWindowFilter(admin.SimpleListFilter):

@@ -3,15 +3,14 @@ services as the API."""
 
 from django.contrib import admin, messages
 
+from common.admin import ReadOnlyInline
 from common.errors import ApplicationError
 from fulfillment.services import order_cancel, order_ship
 from orders.models import Order, OrderEvent, OrderLine
 
 
-class OrderLineInline(admin.TabularInline):
+class OrderLineInline(ReadOnlyInline):
     model = OrderLine
-    extra = 0
-    can_delete = False
     fields = [
         "line_no",
         "drug",
@@ -27,19 +26,11 @@ class OrderLineInline(admin.TabularInline):
     ]
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-
-class OrderEventInline(admin.TabularInline):
+class OrderEventInline(ReadOnlyInline):
     model = OrderEvent
-    extra = 0
-    can_delete = False
     fields = ["at", "from_status", "to_status", "by", "reason"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 def _run(modeladmin, request, queryset, service, verb: str) -> None:

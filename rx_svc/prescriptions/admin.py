@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from common.admin import ReadOnlyAdmin
+from common.admin import ReadOnlyAdmin, ReadOnlyInline
 from common.errors import ApplicationError
 from prescriptions import services
 from prescriptions.actors import Actor
@@ -27,18 +27,10 @@ REVIEW_PERMISSION = "prescriptions.review_prescription"
 VIEW_PERMISSIONS = ("prescriptions.view_prescription", "prescriptions.view_queuedprescription")
 
 
-class EventInline(admin.TabularInline):
+class EventInline(ReadOnlyInline):
     model = PrescriptionEvent
     fields = ["at", "from_status", "to_status", "by_name", "by_id", "by_role", "reason", "notes"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class ReviewAdmin(ReadOnlyAdmin):
