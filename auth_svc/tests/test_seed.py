@@ -5,6 +5,7 @@ from oauth2_provider.models import Application
 
 from accounts.models import User
 from common.demo import people
+from common.registry import SERVICES
 from tokens.seed import seed_identity
 
 pytestmark = pytest.mark.django_db
@@ -15,5 +16,10 @@ def test_seed_twice_gives_the_same_people_with_pinned_ids():
     seed_identity()
     assert {u.id: u.username for u in User.objects.all()} == people.USERNAMES
     assert User.objects.get(username="pharmacist").is_staff
-    assert Application.objects.filter(client_id__endswith="-service").count() == 4
+    granted = {
+        app.client_id: app.profile.allowed_scopes
+        for app in Application.objects.filter(client_id__endswith="-service")
+    }
+    assert granted == {f"{svc.name}-service": svc.scope for svc in SERVICES if svc.client_scopes}
+    assert "rx:consume" in granted["orders-service"]
     User.objects.create(username="later", role="patient")  # the sequence moved past them

@@ -11,6 +11,7 @@ from accounts.services import STAFF_ROLES
 from common import demo
 from common.demo import people
 from common.management.commands.seed import demo_password
+from common.registry import SERVICES
 from organizations.models import License, Organization
 from tokens.keys import signing_key_active
 from tokens.models import ClientProfile
@@ -36,26 +37,9 @@ USERS = [
     (people.DEMO_PHARMACIST_ID, "pharmacist", User.Role.PHARMACIST, demo.CORNER_PHARMACY),
     (people.DEMO_PATIENT_ID, "patient", User.Role.PATIENT, None),
 ]
-# The other services' own clients: (service, scopes). Secrets follow the services' local
-# default (common.settings.service_settings); deployments create their own clients.
-SERVICE_CLIENTS = [
-    (
-        "orders",
-        " ".join(
-            [
-                "organizations:read",
-                "catalog:read",
-                "inventory:reserve",
-                "rx:consume",
-                "pricing:quote",
-                "pricing:chargeback",
-            ]
-        ),
-    ),
-    ("rx", "catalog:read"),
-    ("pricing", "catalog:read"),
-    ("catalog", "catalog:read"),
-]
+# A hospital ERP acting for St. Mary's. The other services' own clients come from the
+# registry; their secrets follow the services' local default (common.settings.service_settings),
+# and deployments create their own clients.
 INTEGRATION_CLIENT = ("st-marys-erp", "st-marys-erp-local-secret", "orders:read orders:write")
 
 
@@ -121,8 +105,9 @@ def _client(client_id: str, secret: str, scopes: str, organization_id: int | Non
 def seed_identity() -> None:
     _organizations()
     _users()
-    for service, scopes in SERVICE_CLIENTS:
-        _client(f"{service}-service", f"{service}-local-secret", scopes, None)
+    for svc in SERVICES:
+        if svc.client_scopes:
+            _client(f"{svc.name}-service", f"{svc.name}-local-secret", svc.scope, None)
     client_id, secret, scopes = INTEGRATION_CLIENT
     _client(client_id, secret, scopes, demo.ST_MARYS_HOSPITAL)
     signing_key_active()

@@ -79,3 +79,13 @@ def test_an_unknown_organization_is_not_found():
     responses.get("http://auth.test/api/auth/organizations/99/", status=404, json={})
     with pytest.raises(NotFound):
         AuthClient(base_url="http://auth.test/api/auth").organization(99)
+
+
+@responses.activate
+def test_by_default_a_service_asks_for_every_scope_the_registry_grants_it(settings):
+    settings.SERVICE_NAME = "orders"
+    responses.post(TOKEN_URL, json={"access_token": "tok", "expires_in": 600})
+    ServiceToken(client=AuthClient(base_url="http://auth.test/api/auth"))()
+    sent = responses.calls[0].request.body
+    assert "scope=organizations%3Aread+catalog%3Aread+inventory%3Areserve" in sent
+    assert "rx%3Aconsume+pricing%3Aquote+pricing%3Achargeback" in sent

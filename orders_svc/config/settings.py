@@ -14,17 +14,6 @@ CACHES["default"]["OPTIONS"]["IGNORE_EXCEPTIONS"] = True
 # Demo orders are placed through the gateway once the platform is up (seed_demo_orders).
 SEED_STEPS: list[str] = []
 
-# Everything orders asks of other services, in one service token.
-ORDERS_SERVICE_SCOPES = " ".join(
-    [
-        "organizations:read",
-        "catalog:read",
-        "inventory:reserve",
-        "rx:consume",
-        "pricing:quote",
-        "pricing:chargeback",
-    ]
-)
 # The distributor that fulfils orders placed on this platform.
 ORDERS_SELLER_ORG = int(os.environ.get("ORDERS_SELLER_ORG", str(demo.ACME_DISTRIBUTION)))
 # While pricing is down, an order may be priced from the buyer's last good quote if it is at

@@ -4,7 +4,6 @@ service token. Built once per process, on first use."""
 import dataclasses
 import functools
 
-from django.conf import settings
 from django.core.cache import cache
 
 from common.clients.auth import AuthClient, ServiceToken
@@ -19,7 +18,7 @@ DRUG_CACHE_SECONDS = 600
 
 @functools.cache
 def service_token() -> ServiceToken:
-    return ServiceToken(scope=settings.ORDERS_SERVICE_SCOPES)
+    return ServiceToken()  # everything orders asks of the others, in one token
 
 
 @functools.cache

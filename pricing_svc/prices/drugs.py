@@ -17,13 +17,12 @@ from common.clients.catalog import CatalogClient, Drug
 from common.errors import NotFound, ValidationFailed
 
 DRUG_CACHE_SECONDS = 3600
-CATALOG_SCOPE = "catalog:read"
 
 
 @functools.cache
 def catalog_client() -> CatalogClient:
     """One client per process, so its service token is reused until it nears expiry."""
-    return CatalogClient(token_provider=ServiceToken(scope=CATALOG_SCOPE))
+    return CatalogClient(token_provider=ServiceToken())
 
 
 def _cache_key(drug_id: int) -> str:

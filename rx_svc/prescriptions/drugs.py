@@ -10,7 +10,7 @@ from common.errors import NotFound, ValidationFailed
 @functools.cache
 def catalog_client() -> CatalogClient:
     """One client per process, so its service token is fetched once and reused."""
-    return CatalogClient(token_provider=ServiceToken(scope="catalog:read"))
+    return CatalogClient(token_provider=ServiceToken())
 
 
 def prescribable_drug(*, drug_id: int) -> Drug:

@@ -15,6 +15,9 @@ REPLICAS = 2
 class Service:
     name: str  # URL segment and Django app-label space: /api/<name>/, /admin/<name>/
     first_port: int  # replica i listens on first_port + i
+    # What the service's own OAuth2 client may ask of the others (auth's seed grants exactly
+    # these; the service's token asks for them).
+    client_scopes: tuple[str, ...] = ()
 
     @property
     def project(self) -> str:
@@ -23,6 +26,10 @@ class Service:
     @property
     def database(self) -> str:
         return f"pharma_{self.name}"
+
+    @property
+    def scope(self) -> str:
+        return " ".join(self.client_scopes)
 
     @property
     def prefixes(self) -> tuple[str, ...]:
@@ -34,10 +41,21 @@ class Service:
 
 SERVICES: tuple[Service, ...] = (
     Service("auth", 8101),
-    Service("catalog", 8111),
-    Service("orders", 8121),
-    Service("rx", 8131),
-    Service("pricing", 8141),
+    Service("catalog", 8111, client_scopes=("catalog:read",)),
+    Service(
+        "orders",
+        8121,
+        client_scopes=(
+            "organizations:read",
+            "catalog:read",
+            "inventory:reserve",
+            "rx:consume",
+            "pricing:quote",
+            "pricing:chargeback",
+        ),
+    ),
+    Service("rx", 8131, client_scopes=("catalog:read",)),
+    Service("pricing", 8141, client_scopes=("catalog:read",)),
 )
 
 

@@ -13,6 +13,7 @@ from django.conf import settings
 
 from common.clients.base import ServiceClient
 from common.errors import NotFound, UpstreamUnavailable
+from common.registry import service
 
 # Renew this long before expiry, so a token never expires on its way to the upstream.
 RENEW_BEFORE_EXPIRY_SECONDS = 30
@@ -92,8 +93,9 @@ class AuthClient(ServiceClient):
 class ServiceToken:
     """Callable token provider for ``ServiceClient(token_provider=...)``."""
 
-    def __init__(self, *, scope: str, client: AuthClient | None = None):
-        self.scope = scope
+    def __init__(self, *, scope: str | None = None, client: AuthClient | None = None):
+        # By default, every scope the registry grants this service's client.
+        self.scope = scope if scope is not None else service(settings.SERVICE_NAME).scope
         self.client = client or AuthClient()
         self._token: IssuedToken | None = None
         self._renew_at = 0.0
