@@ -4,7 +4,6 @@ admin sets the cookie every admin accepts; signing out here revokes it everywher
 import time
 import uuid
 
-import jwt
 from django.conf import settings
 from django.contrib.auth import logout
 
@@ -16,25 +15,23 @@ from tokens import keys
 SESSION_KEY = "sso_jti"
 
 
-def admin_session_token(user: User) -> str:
+def admin_session_claims(user: User) -> dict:
     now = int(time.time())
-    return keys.sign(
-        {
-            "iss": settings.JWT_ISSUER,
-            "aud": sso.AUDIENCE,
-            "sub": str(user.pk),
-            "username": user.username,
-            "email": user.email,
-            "role": user.role,
-            "org": user.organization_id,
-            "is_staff": user.is_staff,
-            "is_superuser": user.is_superuser,
-            "token_type": sso.TOKEN_TYPE,
-            "jti": uuid.uuid4().hex,
-            "iat": now,
-            "exp": now + int(settings.ADMIN_SESSION_LIFETIME.total_seconds()),
-        }
-    )
+    return {
+        "iss": settings.JWT_ISSUER,
+        "aud": sso.AUDIENCE,
+        "sub": str(user.pk),
+        "username": user.username,
+        "email": user.email,
+        "role": user.role,
+        "org": user.organization_id,
+        "is_staff": user.is_staff,
+        "is_superuser": user.is_superuser,
+        "token_type": sso.TOKEN_TYPE,
+        "jti": uuid.uuid4().hex,
+        "iat": now,
+        "exp": now + int(settings.ADMIN_SESSION_LIFETIME.total_seconds()),
+    }
 
 
 class AdminSessionCookieMiddleware:
@@ -57,13 +54,11 @@ class AdminSessionCookieMiddleware:
         user = request.user
         if user.is_authenticated and user.is_staff and user.is_active:
             if claims is None or claims["sub"] != str(user.pk):
-                token = admin_session_token(user)
-                request.session[SESSION_KEY] = jwt.decode(
-                    token, options={"verify_signature": False}
-                )["jti"]
+                issuing = admin_session_claims(user)
+                request.session[SESSION_KEY] = issuing["jti"]
                 response.set_cookie(
                     sso.COOKIE_NAME,
-                    token,
+                    keys.sign(issuing),
                     max_age=int(settings.ADMIN_SESSION_LIFETIME.total_seconds()),
                     path=sso.COOKIE_PATH,
                     secure=request.is_secure(),
