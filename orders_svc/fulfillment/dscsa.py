@@ -15,16 +15,21 @@ STATEMENT = (
 )
 
 
-def _party(org_id: int | None, organization: Organization | None, fallback: str) -> dict:
-    return {"organization": org_id, "name": organization.name if organization else fallback}
+def _party(org_id: int | None, organization: Organization | None, patient: str) -> dict:
+    """A party by id, named by auth when it answered (a patient has no organization)."""
+    if organization is not None:
+        name = organization.name
+    else:
+        name = f"organization {org_id}" if org_id is not None else f"patient {patient}"
+    return {"organization": org_id, "name": name}
 
 
 def transaction_record_document(
-    *, order: Order, seller: Organization | None, buyer: Organization | None, buyer_name: str
+    *, order: Order, seller: Organization | None, buyer: Organization | None
 ) -> dict:
     shipped_on = order.shipped_at.date().isoformat()
-    seller_party = _party(order.seller_org, seller, f"organization {order.seller_org}")
-    buyer_party = _party(order.buyer_org, buyer, buyer_name)
+    seller_party = _party(order.seller_org, seller, "")
+    buyer_party = _party(order.buyer_org, buyer, order.buyer_user)
     products = [
         {
             "product_name": line.name,

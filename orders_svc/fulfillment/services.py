@@ -81,15 +81,9 @@ def order_ship(*, order: Order, by: str, shipped_at: datetime | None = None) -> 
                 "reservation_state": Order.ReservationState.COMMITTED,
             },
         )
-        buyer_name = f"patient {shipped.buyer_user}" if shipped.buyer_org is None else ""
         TransactionRecord.objects.create(
             order=shipped,
-            document=transaction_record_document(
-                order=shipped,
-                seller=seller,
-                buyer=buyer,
-                buyer_name=buyer_name or f"organization {shipped.buyer_org}",
-            ),
+            document=transaction_record_document(order=shipped, seller=seller, buyer=buyer),
         )
         ChargebackReport.objects.bulk_create(
             ChargebackReport(order=shipped, line=line, payload=_chargeback_payload(shipped, line))

@@ -151,9 +151,9 @@ class Placement:
                 buyer_org_type=self.buyer.org_type or "patient",
                 lines=[(line.drug, line.quantity) for line in self.lines],
             )
+        except UpstreamUnavailable as outage:
+            return self._cached_prices(outage)
         except ApplicationError as exc:
-            if isinstance(exc, UpstreamUnavailable):
-                return self._cached_prices(exc)
             raise OrderRefused(
                 exc.detail, code=exc.code, status=exc.status, extra=exc.extra
             ) from exc

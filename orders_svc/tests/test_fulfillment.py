@@ -193,3 +193,19 @@ def test_the_list_filters_and_has_no_n_plus_one(hospital, upstream, django_asser
     assert body["count"] == 6 and all(len(o["lines"]) == 1 for o in body["results"])
     assert hospital.get(ORDERS, {"status": "shipped"}).json()["count"] == 0
     assert hospital.get(ORDERS, {"status": "nonsense"}).status_code == 400
+
+
+def test_a_patients_shipment_names_the_patient_in_the_dscsa_record(patient, distributor, upstream):
+    upstream.drug(3, rx_only=True)
+    upstream.prices({3: "12.0000"})
+    upstream.fills()
+    upstream.stock()
+    order = patient.post(
+        ORDERS, {"lines": [{"drug": 3, "quantity": 1, "prescription": 44}]}, format="json"
+    ).json()
+    assert distributor.post(f"{ORDERS}{order['id']}/ship/", {}, format="json").status_code == 200
+    (commit,) = upstream.calls("/commit/")
+    assert b'"buyer_org": null' in commit.request.body
+    record = patient.get(f"{ORDERS}{order['id']}/transaction-record/").json()["document"]
+    assert record["transaction_information"]["buyer"] == {"organization": None, "name": "patient 7"}
+    assert not ChargebackReport.objects.exists()  # no contract, no organization: no chargeback
