@@ -1,7 +1,6 @@
 """Shipping (the distributor), proof of delivery (the buyer) and the DSCSA record (both)."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -10,18 +9,9 @@ from common.permissions import has_role
 from fulfillment import services
 from fulfillment.models import TransactionRecord
 from fulfillment.serializers import TransactionRecordOut
-from orders.models import Order
 from orders.placement import actor
-from orders.selectors import order_with_lines, orders_visible_to
-from orders.serializers import DeliverIn, OrderOut, ShipIn
-
-
-def _visible_order(request, pk: int) -> Order:
-    return generics.get_object_or_404(orders_visible_to(request.user), pk=pk)
-
-
-def _answer(order: Order) -> Response:
-    return Response(OrderOut(order_with_lines(Order.objects.filter(pk=order.pk)).get()).data)
+from orders.selectors import order_visible
+from orders.serializers import DeliverIn, OrderOut, ShipIn, order_body
 
 
 class OrderShipApi(APIView):
@@ -29,13 +19,13 @@ class OrderShipApi(APIView):
 
     @extend_schema(request=ShipIn, responses=OrderOut)
     def post(self, request, pk: int):
-        order = _visible_order(request, pk)
+        order = order_visible(principal=request.user, pk=pk)
         payload = ShipIn(data=request.data)
         payload.is_valid(raise_exception=True)
         shipped = services.order_ship(
             order=order, by=actor(request.user), shipped_at=payload.validated_data.get("shipped_at")
         )
-        return _answer(shipped)
+        return Response(order_body(shipped))
 
 
 class OrderDeliverApi(APIView):
@@ -43,13 +33,12 @@ class OrderDeliverApi(APIView):
 
     @extend_schema(request=DeliverIn, responses=OrderOut)
     def post(self, request, pk: int):
-        order = _visible_order(request, pk)
+        order = order_visible(principal=request.user, pk=pk)
         payload = DeliverIn(data=request.data)
         payload.is_valid(raise_exception=True)
         received = [services.Received(**item) for item in payload.validated_data["received"]]
-        return _answer(
-            services.order_deliver(order=order, by=actor(request.user), received=received)
-        )
+        delivered = services.order_deliver(order=order, by=actor(request.user), received=received)
+        return Response(order_body(delivered))
 
 
 class TransactionRecordApi(APIView):
@@ -57,7 +46,7 @@ class TransactionRecordApi(APIView):
 
     @extend_schema(responses=TransactionRecordOut)
     def get(self, request, pk: int):
-        order = _visible_order(request, pk)
+        order = order_visible(principal=request.user, pk=pk)
         record = TransactionRecord.objects.filter(order=order).first()
         if record is None:
             raise NotFound(

@@ -14,8 +14,8 @@ from common.permissions import has_role
 from fulfillment.services import order_cancel
 from orders import placement, replay
 from orders.models import Order
-from orders.selectors import order_with_lines, orders_visible_to
-from orders.serializers import EventOut, OrderIn, OrderOut, ReasonIn
+from orders.selectors import order_visible, order_with_lines, orders_visible_to
+from orders.serializers import EventOut, OrderIn, OrderOut, ReasonIn, order_body
 
 Buyer = has_role("hospital", "pharmacy", "patient")
 Reader = has_role("hospital", "pharmacy", "patient", "distributor", "admin")
@@ -76,7 +76,7 @@ class OrderListApi(generics.ListAPIView):
                 headers=refusal.headers,
                 content_type=PROBLEM_CONTENT_TYPE,
             )
-        body = OrderOut(order_with_lines(Order.objects.filter(pk=order.pk)).get()).data
+        body = order_body(order)
         replay.placement_answer_store(order=order, status=status.HTTP_201_CREATED, body=body)
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -96,7 +96,7 @@ class OrderEventsApi(APIView):
 
     @extend_schema(responses=EventOut(many=True))
     def get(self, request, pk: int):
-        order = generics.get_object_or_404(orders_visible_to(request.user), pk=pk)
+        order = order_visible(principal=request.user, pk=pk)
         return Response(EventOut(order.events.all(), many=True).data)
 
 
@@ -105,12 +105,10 @@ class OrderCancelApi(APIView):
 
     @extend_schema(request=ReasonIn, responses=OrderOut)
     def post(self, request, pk: int):
-        order = generics.get_object_or_404(orders_visible_to(request.user), pk=pk)
+        order = order_visible(principal=request.user, pk=pk)
         payload = ReasonIn(data=request.data)
         payload.is_valid(raise_exception=True)
         cancelled = order_cancel(
             order=order, by=placement.actor(request.user), reason=payload.validated_data["reason"]
         )
-        return Response(
-            OrderOut(order_with_lines(Order.objects.filter(pk=cancelled.pk)).get()).data
-        )
+        return Response(order_body(cancelled))

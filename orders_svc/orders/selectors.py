@@ -1,6 +1,7 @@
 """Reads on orders, always through what the caller may see (others' orders: 404)."""
 
 from django.db.models import QuerySet
+from rest_framework.generics import get_object_or_404
 
 from common.authentication import Principal
 from orders.models import Order
@@ -23,3 +24,8 @@ def orders_visible_to(principal: Principal) -> QuerySet[Order]:
 
 def order_with_lines(queryset: QuerySet[Order]) -> QuerySet[Order]:
     return queryset.prefetch_related("lines")
+
+
+def order_visible(*, principal: Principal, pk: int) -> Order:
+    """The order if the caller may see it; otherwise 404, never 403 (no enumeration)."""
+    return get_object_or_404(orders_visible_to(principal), pk=pk)

@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from common.errors import MAX_INT
 from orders.models import Order, OrderEvent, OrderLine
+from orders.selectors import order_with_lines
 
 MAX_LINES = 200
 MAX_QUANTITY = 1_000_000
@@ -105,3 +106,8 @@ class ReceivedIn(serializers.Serializer):
 
 class DeliverIn(serializers.Serializer):
     received = ReceivedIn(many=True, allow_empty=False, max_length=MAX_LINES)
+
+
+def order_body(order: Order) -> dict:
+    """The order as the API shows it, read afresh with its lines."""
+    return OrderOut(order_with_lines(Order.objects.filter(pk=order.pk)).get()).data
