@@ -236,3 +236,11 @@ def test_confirming_a_lapsed_hold_is_a_conflict(client):
     with pytest.raises(Conflict) as raised:
         client.confirm(7)
     assert raised.value.code == "reservation_expired"
+
+
+@responses.activate
+@pytest.mark.parametrize("status", [401, 403, 429])
+def test_a_refused_drug_lookup_is_an_upstream_fault_not_a_crash(client, status):
+    responses.get(f"{BASE}/drugs/3/", json=problem(status, "permission_denied"), status=status)
+    with pytest.raises(UpstreamUnavailable):
+        client.get_drug(3)

@@ -63,11 +63,7 @@ class AuthClient(ServiceClient):
         response = self.request("GET", f"organizations/{int(org_id)}/")
         if response.status_code == 404:
             raise NotFound(f"Organization {org_id} does not exist.", code="unknown_organization")
-        if response.status_code != 200:
-            raise UpstreamUnavailable(
-                "auth", f"organization lookup answered {response.status_code}"
-            )
-        return Organization.from_json(response.json())
+        return Organization.from_json(self.answer(response))
 
     def client_credentials(self, *, client_id: str, client_secret: str, scope: str) -> IssuedToken:
         response = self.request(

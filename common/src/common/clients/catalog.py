@@ -171,17 +171,18 @@ class CatalogClient(ServiceClient):
     def get_drug(self, drug_id: int) -> Drug:
         """The drug, or ``NotFound`` (code ``unknown_drug``) when the catalog has no such id."""
         response = self.request("GET", f"drugs/{int(drug_id)}/")
-        if response.status_code == 404:
-            raise NotFound(f"Drug {drug_id} is not in the catalog.", code="unknown_drug")
-        response.raise_for_status()
-        return Drug.from_json(response.json())
+        return Drug.from_json(self._drug_answer(response, drug_id))
 
     def availability(self, drug_id: int) -> Availability:
         """Sellable stock of a drug; ``NotFound`` (code ``unknown_drug``) for an unknown id."""
         response = self.request("GET", f"drugs/{int(drug_id)}/availability/")
+        return Availability.from_json(self._drug_answer(response, drug_id))
+
+    def _drug_answer(self, response: requests.Response, drug_id: int) -> dict:
+        """A drug's answer; a 404 says the catalog has no such drug (``unknown_drug``)."""
         if response.status_code == 404:
             raise NotFound(f"Drug {drug_id} is not in the catalog.", code="unknown_drug")
-        return Availability.from_json(self.answer(response))
+        return self.answer(response)
 
     def reserve(
         self,
