@@ -71,6 +71,7 @@ def test_internal_and_unknown_paths_are_not_routed(platform, http, path):
 def test_request_ids_are_propagated_or_created_at_the_gateway(platform, http):
     mine = http.get(platform.url("/api/catalog/schema/"), headers={"X-Request-ID": "e2e-1"})
     assert mine.headers["X-Request-ID"] == "e2e-1"
+    assert int(mine.headers["RateLimit-Remaining"]) < int(mine.headers["RateLimit-Limit"])
     generated = http.get(platform.url("/api/catalog/schema/")).headers["X-Request-ID"]
     assert re.fullmatch(r"[0-9a-f-]{36}", generated)  # HAProxy's uuid()
 

@@ -24,9 +24,12 @@ def _problem_string(status: int, code: str, detail: str) -> str:
     return '"' + body.replace('"', '\\"') + '"'
 
 
-def render_haproxy(port_offset: int = 0, run_dir: str = ".run/dev") -> str:
-    """The native HAProxy config; ``port_offset`` shifts every port (a second, isolated stack)
-    and ``run_dir`` (relative to the repository) holds its admin socket."""
+def render_haproxy(
+    port_offset: int = 0, run_dir: str = ".run/dev", rate_limit: int = RATE_LIMIT_REQUESTS_PER_10S
+) -> str:
+    """The native HAProxy config; ``port_offset`` shifts every port (a second, isolated stack),
+    ``run_dir`` (relative to the repository) holds its admin socket, and ``rate_limit`` is the
+    requests each client address may make in 10 s."""
     routes, backends = [], []
     for svc in SERVICES:
         routes.append(f"    acl route_{svc.name} path_beg {' '.join(svc.prefixes)}")
@@ -47,11 +50,13 @@ def render_haproxy(port_offset: int = 0, run_dir: str = ".run/dev") -> str:
         )
     not_found = _problem_string(404, "not_found", "No service serves this path.")
     too_many = _problem_string(429, "rate_limited", "Too many requests from this address.")
-    rate_limit = (
+    over_limit = f"{{ var(txn.rate) -m int gt {rate_limit} }}"
+    refuse = (
         f"http-request return status 429 content-type application/problem+json"
-        f" hdr Retry-After {RATE_LIMIT_RETRY_AFTER_SECONDS} string {too_many}"
-        f" if {{ sc_http_req_rate(0) gt {RATE_LIMIT_REQUESTS_PER_10S} }}"
+        f" hdr Retry-After {RATE_LIMIT_RETRY_AFTER_SECONDS} string {too_many} if {over_limit}"
     )
+    # API.md: every answer says the limit and what is left of it (RateLimit-* headers).
+    remaining = f"%[int({rate_limit}),sub(txn.rate)]"
     route_lines = "\n".join(routes)
     backend_blocks = "\n".join(backends)
     return f"""# Rendered by `manage_all.py render-config` from the service registry. Do not edit.
@@ -82,7 +87,11 @@ frontend gateway
     bind 127.0.0.1:{GATEWAY_PORT + port_offset}
     stick-table type ip size 100k expire 1m store http_req_rate(10s)
     http-request track-sc0 src
-    {rate_limit}
+    http-request set-var(txn.rate) sc_http_req_rate(0)
+    {refuse}
+    http-after-response set-header RateLimit-Limit {rate_limit}
+    http-after-response set-header RateLimit-Remaining {remaining} unless {over_limit}
+    http-after-response set-header RateLimit-Remaining 0 if {over_limit}
     http-request set-header X-Request-ID %[uuid()] unless {{ req.hdr(X-Request-ID) -m found }}
 {route_lines}
     default_backend be_not_found
