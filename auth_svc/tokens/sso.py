@@ -29,6 +29,8 @@ def admin_session_claims(user: User) -> dict:
         "is_superuser": user.is_superuser,
         "token_type": sso.TOKEN_TYPE,
         "jti": uuid.uuid4().hex,
+        # Ends with the person's session generation (a role change, a deactivation).
+        "sgen": sso.admin_session_generation(str(user.pk)),
         "iat": now,
         "exp": now + int(settings.ADMIN_SESSION_LIFETIME.total_seconds()),
     }

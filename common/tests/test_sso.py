@@ -85,3 +85,20 @@ def test_signing_out_revokes_the_cookie_everywhere():
     assert response.status_code == 302 and response["Location"] == "/admin/auth/login/"
     assert response.cookies[sso.COOKIE_NAME].value == ""
     assert browser(token).get(ADMIN).status_code == 302
+
+
+def test_a_role_change_moves_the_local_user_to_the_new_roles_group():
+    browser(cookie(role="distributor")).get(ADMIN)
+    browser(cookie(role="pharmacist")).get(ADMIN)
+    user = get_user_model().objects.get(username="rph")
+    assert list(user.groups.values_list("name", flat=True)) == ["role:pharmacist"]
+
+
+def test_ending_a_persons_sessions_refuses_every_cookie_issued_before():
+    old = cookie(sub="41", sgen=sso.admin_session_generation("41"))
+    assert browser(old).get(ADMIN).status_code == 200
+    sso.admin_sessions_end("41")  # auth_svc: role changed, or the account was deactivated
+    assert browser(old).get(ADMIN).status_code == 302
+    fresh = cookie(sub="41", sgen=sso.admin_session_generation("41"))
+    assert browser(fresh).get(ADMIN).status_code == 200
+    assert browser(cookie(sub="42", sgen=0)).get(ADMIN).status_code == 200  # others untouched

@@ -4,7 +4,10 @@ signed cookie (an RS256 JWT, path ``/admin/``) that every service's admin accept
 Each service maps the cookie to a local user row, created and kept in step automatically
 (the pattern of Django's RemoteUserBackend), with admin permissions that follow the role:
 ``settings.ADMIN_ROLE_PERMISSIONS`` lists, per role, the permissions of the group ``role:<role>``.
-Logging out anywhere puts the cookie's ``jti`` on a revocation list in Redis.
+Logging out anywhere puts the cookie's ``jti`` on a revocation list in Redis. When auth_svc
+changes a person's role, organization or staff flags, or deactivates them, it moves them to a
+new session generation (:func:`admin_sessions_end`): every cookie of an older generation is
+dead at once, in every admin, and the next sign-in issues one that carries the current role.
 """
 
 import logging
@@ -31,6 +34,9 @@ AUDIENCE = "pharmaconnect-admin"
 TOKEN_TYPE = "admin_session"  # noqa: S105 - a claim value, not a secret
 AUTH_LOGIN_URL = "/admin/auth/login/"
 _REVOKED = "pharma:sso:revoked:"
+# A counter per person, never expiring: a generation key that vanished would bring back the
+# cookies it had ended.
+_GENERATION = "pharma:sso:generation:"
 
 
 def admin_session_verify(token: str, *, key_lookup=key_set.get) -> dict | None:
@@ -50,17 +56,35 @@ def admin_session_verify(token: str, *, key_lookup=key_set.get) -> dict | None:
         )
     except jwt.PyJWTError:
         return None
-    if claims.get("token_type") != TOKEN_TYPE or admin_session_revoked(claims["jti"]):
+    if claims.get("token_type") != TOKEN_TYPE or admin_session_revoked(
+        claims["jti"], sub=str(claims["sub"]), generation=claims.get("sgen")
+    ):
         return None
     return claims
 
 
-def admin_session_revoked(jti: str) -> bool:
+def admin_session_revoked(jti: str, *, sub: str | None = None, generation=None) -> bool:
+    """Whether the cookie ``jti`` was signed out, or (given its person ``sub``) was issued in
+    an earlier session generation than the person's current one."""
     try:
-        return bool(get_redis().exists(_REVOKED + jti))
+        if sub is None:
+            return bool(get_redis().exists(_REVOKED + jti))
+        revoked, current = get_redis().mget([_REVOKED + jti, _GENERATION + sub])
     except redis.RedisError:
         log.warning("admin sign-in refused: revocation list unreachable")
         return True  # the back office fails closed
+    return revoked is not None or int(current or 0) != int(generation or 0)
+
+
+def admin_session_generation(sub: str) -> int:
+    """The generation a cookie issued now for person ``sub`` carries (claim ``sgen``)."""
+    return int(get_redis().get(_GENERATION + str(sub)) or 0)
+
+
+def admin_sessions_end(sub: str) -> None:
+    """Every admin cookie of person ``sub`` issued until now stops working in every admin:
+    auth_svc calls it when their role, organization, staff flags or activity change."""
+    get_redis().incr(_GENERATION + str(sub))
 
 
 def admin_session_revoke(claims: dict) -> None:
@@ -72,7 +96,8 @@ def admin_session_revoke(claims: dict) -> None:
 
 
 def _local_user(claims: dict):
-    """The service's own row for the signed-in person, kept in step with the cookie."""
+    """The service's own row for the signed-in person, kept in step with the cookie on every
+    request: flags, and the one ``role:<role>`` group that carries the role's permissions."""
     user_model = get_user_model()
     is_superuser = bool(claims.get("is_superuser"))
     wanted = {"email": claims.get("email", ""), "is_staff": True, "is_superuser": is_superuser}
@@ -82,7 +107,9 @@ def _local_user(claims: dict):
             setattr(user, name, value)
         user.set_unusable_password()
         user.save()
-        user.groups.set(Group.objects.filter(name=f"role:{claims['role']}"))
+    role_group = f"role:{claims['role']}"
+    if list(user.groups.values_list("name", flat=True)) != [role_group]:
+        user.groups.set(Group.objects.filter(name=role_group))
     return user
 
 
