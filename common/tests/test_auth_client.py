@@ -5,7 +5,7 @@ import pytest
 import responses
 
 from common.clients import breakers
-from common.clients.auth import AuthClient, ServiceToken
+from common.clients.auth import AuthClient, Pharmacy, ServiceToken
 from common.errors import NotFound, UpstreamUnavailable
 
 TOKEN_URL = "http://auth.test/api/auth/oauth/token/"
@@ -89,3 +89,57 @@ def test_by_default_a_service_asks_for_every_scope_the_registry_grants_it(settin
     sent = responses.calls[0].request.body
     assert "scope=organizations%3Aread+catalog%3Aread+inventory%3Areserve" in sent
     assert "rx%3Aconsume+pricing%3Aquote+pricing%3Achargeback" in sent
+
+
+# -- pharmacies: the organizations a patient may send a prescription to ----------------------
+
+ORG_URL = "http://auth.test/api/auth/organizations/{id}/"
+
+
+@pytest.fixture
+def no_cached_pharmacies():
+    from django.core.cache import cache
+
+    cache.delete_many([f"pharma:auth:pharmacy:{org}" for org in (2, 4, 99)])
+    yield
+    cache.delete_many([f"pharma:auth:pharmacy:{org}" for org in (2, 4, 99)])
+
+
+def organization_body(org_id: int, type_: str, name: str = "Corner Pharmacy") -> dict:
+    return {"id": org_id, "name": name, "type": type_, "licenses": []}
+
+
+@responses.activate
+def test_a_pharmacy_is_looked_up_once_then_cached(no_cached_pharmacies):
+    responses.get(ORG_URL.format(id=4), json=organization_body(4, "pharmacy"))
+    client = AuthClient(base_url="http://auth.test/api/auth")
+    assert client.pharmacy(4) == Pharmacy(id=4, name="Corner Pharmacy")
+    assert AuthClient(base_url="http://auth.test/api/auth").pharmacy(4).name == "Corner Pharmacy"
+    assert len(responses.calls) == 1
+
+
+@responses.activate
+def test_an_organization_that_is_no_pharmacy_is_an_unknown_pharmacy(no_cached_pharmacies):
+    responses.get(ORG_URL.format(id=2), json=organization_body(2, "hospital", "St. Mary's"))
+    client = AuthClient(base_url="http://auth.test/api/auth")
+    for _ in range(2):  # refusals are not cached: auth is asked again
+        with pytest.raises(NotFound) as raised:
+            client.pharmacy(2)
+        assert raised.value.code == "unknown_pharmacy"
+    assert len(responses.calls) == 2
+
+
+@responses.activate
+def test_an_unknown_organization_is_an_unknown_pharmacy(no_cached_pharmacies):
+    responses.get(ORG_URL.format(id=99), status=404, json={"code": "not_found"})
+    with pytest.raises(NotFound) as raised:
+        AuthClient(base_url="http://auth.test/api/auth").pharmacy(99)
+    assert raised.value.code == "unknown_pharmacy"
+
+
+@responses.activate
+def test_auth_down_is_an_upstream_fault_for_a_pharmacy(no_cached_pharmacies):
+    responses.get(ORG_URL.format(id=4), status=503)
+    with pytest.raises(UpstreamUnavailable) as raised:
+        AuthClient(base_url="http://auth.test/api/auth").pharmacy(4)
+    assert raised.value.status == 503

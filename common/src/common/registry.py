@@ -54,7 +54,7 @@ SERVICES: tuple[Service, ...] = (
             "pricing:chargeback",
         ),
     ),
-    Service("rx", 8131, client_scopes=("catalog:read",)),
+    Service("rx", 8131, client_scopes=("catalog:read", "organizations:read")),
     Service("pricing", 8141, client_scopes=("catalog:read",)),
 )
 

@@ -4,19 +4,30 @@ A service calls others with its own access token, obtained from auth_svc with it
 and secret and cached in the process until shortly before it expires.
 """
 
+import logging
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 
+import redis
 from django.conf import settings
+from django.core.cache import cache
+from django_redis.exceptions import ConnectionInterrupted
 
 from common.clients.base import ServiceClient
 from common.errors import NotFound, UpstreamUnavailable
 from common.registry import service
 
+log = logging.getLogger(__name__)
+
 # Renew this long before expiry, so a token never expires on its way to the upstream.
 RENEW_BEFORE_EXPIRY_SECONDS = 30
+# How long a pharmacy looked up at auth_svc is trusted without asking again. An
+# organization's type never changes (auth refuses it), so the only staleness is a renamed
+# pharmacy; five minutes keeps auth out of every upload without holding a name for long.
+PHARMACY_CACHE_SECONDS = 300
+PHARMACY_CACHE_KEY = "pharma:auth:pharmacy:{id}"
 
 
 @dataclass(frozen=True)
@@ -55,8 +66,36 @@ class Organization:
         return cls(id=body["id"], name=body["name"], type=body["type"], licenses=licenses)
 
 
+@dataclass(frozen=True)
+class Pharmacy:
+    """A pharmacy patients may send prescriptions to."""
+
+    id: int
+    name: str
+
+
 class AuthClient(ServiceClient):
     upstream = "auth"
+
+    def pharmacy(self, org_id: int) -> Pharmacy:
+        """The pharmacy ``org_id`` (needs scope ``organizations:read``), from the cache when it
+        was looked up in the last ``PHARMACY_CACHE_SECONDS``. An unknown organization, or one
+        that is not a pharmacy, raises ``NotFound`` with code ``unknown_pharmacy``; auth being
+        unreachable raises ``UpstreamUnavailable``. Only pharmacies are cached, so an id
+        refused now is asked about again next time."""
+        key = PHARMACY_CACHE_KEY.format(id=int(org_id))
+        cached = _cache_get(key)
+        if cached is not None:
+            return Pharmacy(**cached)
+        try:
+            organization = self.organization(org_id)
+        except NotFound as exc:
+            raise _unknown_pharmacy(org_id) from exc
+        if organization.type != "pharmacy":
+            raise _unknown_pharmacy(org_id)
+        pharmacy = Pharmacy(id=organization.id, name=organization.name)
+        _cache_set(key, asdict(pharmacy), PHARMACY_CACHE_SECONDS)
+        return pharmacy
 
     def organization(self, org_id: int) -> Organization:
         """An organization with its licences (needs scope ``organizations:read``)."""
@@ -84,6 +123,26 @@ class AuthClient(ServiceClient):
             )
         body = response.json()
         return IssuedToken(body["access_token"], int(body["expires_in"]), body.get("scope", ""))
+
+
+def _unknown_pharmacy(org_id: int) -> NotFound:
+    return NotFound(f"There is no pharmacy {org_id}.", code="unknown_pharmacy")
+
+
+# The cache only spares auth a call: when Redis is unreachable, ask auth instead of failing.
+def _cache_get(key: str) -> dict | None:
+    try:
+        return cache.get(key)
+    except (redis.RedisError, ConnectionInterrupted):
+        log.warning("cache unreachable: asking auth_svc", extra={"cache_key": key})
+        return None
+
+
+def _cache_set(key: str, value: dict, timeout: int) -> None:
+    try:
+        cache.set(key, value, timeout)
+    except (redis.RedisError, ConnectionInterrupted):
+        log.warning("cache unreachable: not kept", extra={"cache_key": key})
 
 
 class ServiceToken:
