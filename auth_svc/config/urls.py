@@ -27,7 +27,9 @@ urlpatterns = [
         organizations.OrganizationDetailApi.as_view(),
         name="organization",
     ),
+    path(f"{api}pharmacies/", organizations.PharmacyListApi.as_view(), name="pharmacies"),
 ]
 
+handler400 = "common.errors.bad_request_view"
 handler404 = "common.errors.not_found_view"
 handler500 = "common.errors.server_error_view"

@@ -1,4 +1,5 @@
-"""Organizations and licences: admins manage them; services read them (licence checks)."""
+"""Organizations and licences: admins manage them; services read them (licence checks);
+anyone signed in may list the pharmacies (where a patient sends a prescription)."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
@@ -8,7 +9,7 @@ from common.errors import ValidationFailed
 from common.permissions import has_role, service_scope
 from organizations import services
 from organizations.models import Organization
-from organizations.serializers import OrganizationSerializer
+from organizations.serializers import OrganizationSerializer, PharmacyChoiceSerializer
 
 AdminOnly = has_role("admin")
 AdminOrReader = AdminOnly | service_scope("organizations:read")
@@ -58,3 +59,16 @@ class OrganizationDetailApi(generics.RetrieveUpdateAPIView):
                 Organization.objects.prefetch_related("licenses").get(pk=organization.pk)
             ).data
         )
+
+
+class PharmacyListApi(generics.ListAPIView):
+    """``[{id, name}]``: the pharmacies a patient may send a prescription to, by name.
+
+    A bare list, not a page (API.md shows ``[...]``, as for an order's events): it fills a
+    picker, and a platform's pharmacies are a short list. Any signed-in caller may read it
+    (the default permission); the names are what a patient is shown anyway.
+    """
+
+    serializer_class = PharmacyChoiceSerializer
+    pagination_class = None
+    queryset = Organization.objects.filter(type=Organization.Type.PHARMACY).order_by("name", "id")

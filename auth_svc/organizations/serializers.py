@@ -30,3 +30,12 @@ class OrganizationSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "type", "licenses"]
         # Uniqueness is the database's to decide (409 from the service), not a 400 pre-check.
         extra_kwargs = {"name": {"validators": []}}
+
+
+class PharmacyChoiceSerializer(serializers.ModelSerializer):
+    """A pharmacy as a patient chooses it: no licences, nothing but what the choice needs."""
+
+    class Meta:
+        model = Organization
+        fields = ["id", "name"]
+        read_only_fields = fields
