@@ -20,5 +20,6 @@ urlpatterns = [
     ),
 ]
 
+handler400 = "common.errors.bad_request_view"
 handler404 = "common.errors.not_found_view"
 handler500 = "common.errors.server_error_view"

@@ -8,6 +8,7 @@ go through the same handler, so every error a client sees has ``type``, ``title`
 import logging
 from http import HTTPStatus
 
+from django.core.exceptions import DisallowedHost, RequestDataTooBig, TooManyFilesSent
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import DataError
 from django.http import Http404, JsonResponse
@@ -133,17 +134,32 @@ def problem_exception_handler(exc, context):
     )
 
 
-def _problem_response(status: int, code: str, detail: str) -> JsonResponse:
+def problem_response(status: int, code: str, detail: str) -> JsonResponse:
+    """A problem+json answer outside DRF (middleware, Django's error handlers)."""
     return JsonResponse(
         problem(status, code, detail), status=status, content_type=PROBLEM_CONTENT_TYPE
     )
 
 
+def bad_request_view(request, exception=None):
+    """``handler400``: what Django itself refuses before a view runs (a Host header not in
+    ``ALLOWED_HOSTS``, a body too large or with too many files) answers problem+json too."""
+    if isinstance(exception, ApplicationError):
+        return problem_response(exception.status, exception.code, exception.detail)
+    if isinstance(exception, DisallowedHost):
+        return problem_response(400, "invalid_host", "The Host header names no site served here.")
+    if isinstance(exception, RequestDataTooBig):
+        return problem_response(413, "request_too_large", "The request body is too large.")
+    if isinstance(exception, TooManyFilesSent):
+        return problem_response(400, "too_many_files", "Upload one file per request.")
+    return problem_response(400, "bad_request", "The request could not be read.")
+
+
 def not_found_view(request, exception=None):
     """``handler404``: unknown paths answer problem+json too."""
-    return _problem_response(404, "not_found", "No such resource.")
+    return problem_response(404, "not_found", "No such resource.")
 
 
 def server_error_view(request):
     """``handler500``: never leak a traceback; the request id ties the answer to the log."""
-    return _problem_response(500, "internal_error", "Internal error; quote the X-Request-ID.")
+    return problem_response(500, "internal_error", "Internal error; quote the X-Request-ID.")

@@ -1,10 +1,14 @@
-"""Request id propagation and one structured access-log line per request."""
+"""Request id propagation, one structured access-log line per request, and the body-size
+limit."""
 
 import logging
 import re
 import time
 import uuid
 
+from django.conf import settings
+
+from common.errors import problem_response
 from common.logging import request_id_var
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -44,3 +48,30 @@ class RequestIdMiddleware:
             return response
         finally:
             request_id_var.reset(token)
+
+
+class BodySizeLimitMiddleware:
+    """Refuses a body larger than the route allows (413) before anything reads it.
+
+    DRF's parsers read the request stream directly, past Django's
+    ``DATA_UPLOAD_MAX_MEMORY_SIZE``; without this a 30 MiB JSON document would be read and
+    parsed by an anonymous endpoint. A view that takes more (an upload) says so with a
+    ``max_body_bytes`` attribute; every other route gets ``settings.MAX_REQUEST_BODY_BYTES``.
+    gunicorn hands Django a declared length it has checked is a number (a chunked body arrives
+    with none and is read as empty), so the declared length is the one to check.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        view_class = getattr(view_func, "cls", None) or getattr(view_func, "view_class", None)
+        limit = getattr(view_class, "max_body_bytes", settings.MAX_REQUEST_BODY_BYTES)
+        if int(request.META.get("CONTENT_LENGTH") or 0) > limit:
+            return problem_response(
+                413, "request_too_large", f"The request body is larger than {limit} bytes."
+            )
+        return None

@@ -4,9 +4,14 @@ A page size that is not a whole number from 1 to 200 is refused with 400 rather 
 silently clamped, so a client never mistakes a short page for the whole list.
 """
 
+import re
+
 from rest_framework import pagination
 
 from common.errors import ValidationFailed
+
+# ASCII digits only: str.isdigit() also accepts "²" and other digits int() refuses.
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,4}")
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -18,7 +23,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+        if not _WHOLE_NUMBER.fullmatch(raw) or not 1 <= int(raw) <= self.max_page_size:
             raise ValidationFailed(
                 code="invalid_page_size",
                 detail=f"page_size must be a whole number from 1 to {self.max_page_size}.",

@@ -16,5 +16,6 @@ urlpatterns = [
     path("api/commontest/idempotent-groups/", views.IdempotentGroupCreate.as_view()),
 ]
 
+handler400 = "common.errors.bad_request_view"
 handler404 = "common.errors.not_found_view"
 handler500 = "common.errors.server_error_view"
