@@ -1,13 +1,20 @@
 """The committed gateway config is what the registry renders, and HAProxy accepts it."""
 
+import contextlib
+import csv
+import io
 import shutil
 import subprocess
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+import requests
 
 from common.gateway import render_haproxy
-from common.registry import SERVICES
+from common.registry import GATEWAY_PORT, GATEWAY_STATS_PORT, SERVICES, service
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / "haproxy" / "haproxy.cfg"
@@ -27,10 +34,38 @@ def test_every_service_prefix_is_routed_to_its_replicas():
             assert f"server {svc.name}{i + 1} 127.0.0.1:{port}" in config
 
 
-@pytest.mark.parametrize("offset", [0, 10000])
-def test_haproxy_accepts_the_rendered_config(tmp_path, offset):
+def _haproxy() -> str:
     haproxy = shutil.which("haproxy") or shutil.which("haproxy", path="/usr/sbin")
     assert haproxy, "HAProxy must be installed (apt-get install haproxy) to validate the config"
+    return haproxy
+
+
+@contextlib.contextmanager
+def running_haproxy(tmp_path, offset: int, **render):
+    """A real HAProxy on the rendered config, every port shifted by ``offset``; yields the
+    gateway's base URL once it answers."""
+    config = tmp_path / "haproxy.cfg"
+    config.write_text(render_haproxy(offset, str(tmp_path), **render))
+    process = subprocess.Popen([_haproxy(), "-db", "-f", str(config)], stdout=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{GATEWAY_PORT + offset}"
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                requests.get(f"{base}/", timeout=2)
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline, "haproxy did not start"
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.mark.parametrize("offset", [0, 10000])
+def test_haproxy_accepts_the_rendered_config(tmp_path, offset):
+    haproxy = _haproxy()
     config = tmp_path / "haproxy.cfg"
     config.write_text(render_haproxy(offset, str(tmp_path)))
     result = subprocess.run([haproxy, "-c", "-f", str(config)], capture_output=True, text=True)
@@ -39,35 +74,68 @@ def test_haproxy_accepts_the_rendered_config(tmp_path, offset):
 
 def test_the_rate_limit_answers_429_with_the_contracts_headers(tmp_path):
     """A real HAProxy with a limit of 3 requests per 10 s: the 4th is refused as API.md says."""
-    import time
-
-    import requests
-
-    from common.registry import GATEWAY_PORT
-
-    haproxy = shutil.which("haproxy") or shutil.which("haproxy", path="/usr/sbin")
-    offset = 30000  # ports no other stack of the test run uses
-    config = tmp_path / "haproxy.cfg"
-    config.write_text(render_haproxy(offset, str(tmp_path), rate_limit=3))
-    process = subprocess.Popen([haproxy, "-db", "-f", str(config)], stdout=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{GATEWAY_PORT + offset}/no-such-service/"
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                first = requests.get(url, timeout=2)
-                break
-            except requests.ConnectionError:
-                assert time.monotonic() < deadline, "haproxy did not start"
-                time.sleep(0.1)
-        answers = [first, *(requests.get(url, timeout=2) for _ in range(3))]
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with running_haproxy(tmp_path, 30000, rate_limit=4) as base:  # its start-up probe is one
+        answers = [requests.get(f"{base}/no-such-service/", timeout=2) for _ in range(4)]
     assert [a.status_code for a in answers] == [404, 404, 404, 429]
     assert [a.headers["RateLimit-Remaining"] for a in answers] == ["2", "1", "0", "0"]
-    assert {a.headers["RateLimit-Limit"] for a in answers} == {"3"}
+    assert {a.headers["RateLimit-Limit"] for a in answers} == {"4"}
     refused = answers[-1]
     assert refused.headers["Retry-After"] == "10"
     assert refused.headers["Content-Type"] == "application/problem+json"
     assert refused.json()["code"] == "rate_limited"
+
+
+class _Replica(BaseHTTPRequestHandler):
+    """A replica that is healthy but answers every API request with an error status, and
+    says which X-Forwarded-Proto reached it."""
+
+    def do_GET(self):
+        status = 200 if self.path == "/healthz" else int(self.path.rsplit("/", 2)[-2])
+        self.send_response(status)
+        self.send_header("Seen-Forwarded-Proto", self.headers.get("X-Forwarded-Proto", ""))
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def _server_states(stats_url: str, backend: str) -> dict[str, str]:
+    rows = csv.DictReader(io.StringIO(requests.get(f"{stats_url};csv", timeout=2).text[2:]))
+    return {
+        row["svname"]: row["status"]
+        for row in rows
+        if row["pxname"] == backend and row["svname"] not in ("FRONTEND", "BACKEND")
+    }
+
+
+def test_error_answers_never_mark_a_replica_down_and_the_client_cannot_claim_https(tmp_path):
+    """Once, 20 anonymous requests answered 500 took a service off the air (HAProxy's layer-7
+    observation). Now only a replica's own faults count: 60 error answers leave both up."""
+    offset = 31000
+    replicas = [
+        ThreadingHTTPServer(("127.0.0.1", port), _Replica) for port in service("auth").ports(offset)
+    ]
+    for replica in replicas:
+        threading.Thread(target=replica.serve_forever, daemon=True).start()
+    stats = f"http://127.0.0.1:{GATEWAY_STATS_PORT + offset}/stats"
+    try:
+        with running_haproxy(tmp_path, offset) as base:
+            deadline = time.monotonic() + 15
+            while set(_server_states(stats, "be_auth").values()) != {"UP"}:
+                assert time.monotonic() < deadline, _server_states(stats, "be_auth")
+                time.sleep(0.2)
+            answers = [
+                requests.get(
+                    f"{base}/api/auth/{status}/", headers={"X-Forwarded-Proto": "https"}, timeout=2
+                )
+                for status in (500, 502, 503, 400, 404, 429) * 10
+            ]
+            states = _server_states(stats, "be_auth")
+    finally:
+        for replica in replicas:
+            replica.shutdown()
+            replica.server_close()
+    assert sorted({a.status_code for a in answers}) == [400, 404, 429, 500, 502, 503]
+    assert states == {"auth1": "UP", "auth2": "UP"}
+    assert {a.headers["Seen-Forwarded-Proto"] for a in answers} == {"http"}

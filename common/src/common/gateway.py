@@ -13,9 +13,11 @@ from common.registry import GATEWAY_PORT, GATEWAY_STATS_PORT, SERVICES
 # Per client IP, over a sliding 10 s window; generous enough for the load tests on loopback.
 RATE_LIMIT_REQUESTS_PER_10S = 5000
 RATE_LIMIT_RETRY_AFTER_SECONDS = 10
-# Active checks every 2 s (down after 3 failures, up after 2 passes); 10 consecutive 5xx
-# answers to real traffic mark a replica down before its next check would.
-_SERVER_DEFAULTS = "check inter 2s fall 3 rise 2 observe layer7 error-limit 10 on-error mark-down"
+# Active checks every 2 s (down after 3 failures, up after 2 passes). Between checks, real
+# traffic marks a replica down only for the replica's own faults: 10 connection failures or
+# timeouts (layer 4). Never for what it answers (layer 7): anyone who can make a replica answer
+# an error could then take the service off the air with a handful of requests.
+_SERVER_DEFAULTS = "check inter 2s fall 3 rise 2 observe layer4 error-limit 10 on-error mark-down"
 
 
 def _problem_string(status: int, code: str, detail: str) -> str:
@@ -93,6 +95,9 @@ frontend gateway
     http-after-response set-header RateLimit-Remaining {remaining} unless {over_limit}
     http-after-response set-header RateLimit-Remaining 0 if {over_limit}
     http-request set-header X-Request-ID %[uuid()] unless {{ req.hdr(X-Request-ID) -m found }}
+    # The scheme the client really used; whatever the client claimed is replaced.
+    http-request set-header X-Forwarded-Proto https if {{ ssl_fc }}
+    http-request set-header X-Forwarded-Proto http unless {{ ssl_fc }}
 {route_lines}
     default_backend be_not_found
 
