@@ -47,16 +47,16 @@ class RotatingKeyBackend(TokenBackend):
             raise TokenBackendError(f"Invalid token: {exc}") from exc
 
 
-_backend = RotatingKeyBackend()
+token_backend = RotatingKeyBackend()
 
 
 class PlatformAccessToken(AccessToken):
     def get_token_backend(self) -> TokenBackend:
-        return _backend
+        return token_backend
 
 
 class PlatformRefreshToken(RefreshToken):
     access_token_class = PlatformAccessToken
 
     def get_token_backend(self) -> TokenBackend:
-        return _backend
+        return token_backend

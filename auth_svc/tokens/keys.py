@@ -7,6 +7,7 @@ import base64
 import functools
 import hashlib
 import json
+import re
 
 import jwt
 from cryptography.hazmat.primitives import serialization
@@ -19,6 +20,9 @@ from django.utils import timezone
 from tokens.models import SigningKey
 
 KEY_SIZE = 2048
+# A kid is a base64url SHA-256 thumbprint; anything else (a NUL byte, say, which the database
+# refuses) names no key and is never looked up.
+KID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def _thumbprint(jwk: dict) -> str:
@@ -98,5 +102,7 @@ def sign(claims: dict) -> str:
 
 def public_key(kid: str) -> jwt.PyJWK | None:
     """A published key by id, or None (unknown, or retired past its window)."""
+    if not KID_PATTERN.fullmatch(kid):
+        return None
     key = _published().filter(kid=kid).first()
     return jwt.PyJWK(key.public_jwk, algorithm="RS256") if key else None

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
-from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.exceptions import TokenBackendError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts.models import User
 from common.errors import ApplicationError
 from tokens.claims import user_claims
-from tokens.jwt_backend import PlatformAccessToken, PlatformRefreshToken
+from tokens.jwt_backend import PlatformAccessToken, PlatformRefreshToken, token_backend
 from tokens.models import RefreshFamily
 
 FAMILY_CLAIM = "fam"
@@ -51,26 +51,30 @@ def token_pair_issue(*, user: User) -> TokenPair:
     return _pair(user, RefreshFamily.objects.create(user=user))
 
 
-def _load_refresh(raw: str) -> PlatformRefreshToken:
+def _load_refresh(raw: str) -> dict:
+    """The claims of a refresh token this platform signed and that has not expired.
+
+    Signature (against the published keys), expiry, issuer and audience are checked before
+    anything is read from the token; the blacklist is checked by the callers, under the family
+    lock, because a rotated token coming back must revoke its family rather than just fail.
+    """
     try:
-        # verify=False: the blacklist is checked below, under the family lock.
-        token = PlatformRefreshToken(raw, verify=False)
-        token.check_exp()
-    except TokenError as exc:
+        claims = token_backend.decode(raw)
+    except TokenBackendError as exc:
         raise TokenRefused(str(exc)) from exc
-    if token.get(FAMILY_CLAIM) is None:
+    if claims.get("token_type") != "refresh" or not claims.get(FAMILY_CLAIM):
         raise TokenRefused("Not a refresh token of this platform.")
-    return token
+    return claims
 
 
 def token_refresh_rotate(*, raw_refresh: str) -> TokenPair:
     """Exchange a live refresh token for the next pair of its family."""
-    token = _load_refresh(raw_refresh)
+    claims = _load_refresh(raw_refresh)
     with transaction.atomic():
-        family = RefreshFamily.objects.select_for_update().filter(id=token[FAMILY_CLAIM]).first()
+        family = RefreshFamily.objects.select_for_update().filter(id=claims[FAMILY_CLAIM]).first()
         if family is None or family.revoked_at is not None:
             raise TokenRefused("This session has been signed out.", code="token_revoked")
-        outstanding = OutstandingToken.objects.filter(jti=token["jti"]).first()
+        outstanding = OutstandingToken.objects.filter(jti=claims["jti"]).first()
         reused = outstanding is None or BlacklistedToken.objects.filter(token=outstanding).exists()
         if reused:
             # Committed before refusing: the revocation must outlive this request.
@@ -88,8 +92,8 @@ def token_refresh_rotate(*, raw_refresh: str) -> TokenPair:
 @transaction.atomic
 def token_family_revoke(*, raw_refresh: str, user_id: str) -> None:
     """Logout: the presented refresh token's whole family stops working."""
-    token = _load_refresh(raw_refresh)
-    family = RefreshFamily.objects.select_for_update().filter(id=token[FAMILY_CLAIM]).first()
+    claims = _load_refresh(raw_refresh)
+    family = RefreshFamily.objects.select_for_update().filter(id=claims[FAMILY_CLAIM]).first()
     if family is None or str(family.user_id) != str(user_id):
         # Someone else's token: say nothing about it.
         raise TokenRefused("Unknown refresh token.")
