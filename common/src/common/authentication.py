@@ -2,7 +2,8 @@
 
 A token is accepted only when its header names a known ``kid`` with ``alg: RS256`` and its
 ``iss``, ``aud``, ``exp`` and ``token_type`` check out. The principal it yields carries the
-claims the platform authorizes on; there is no user row in the verifying service.
+claims the platform authorizes on; there is no user row in the verifying service. A client's
+token is also held to the scope the endpoint declares (``common.scopes``).
 """
 
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from django.conf import settings
 from rest_framework import authentication, exceptions
 
 from common.jwks import key_set
+from common.scopes import client_scope_check
 
 ALGORITHM = "RS256"
 REQUIRED_CLAIMS = ["iss", "aud", "exp", "iat", "jti", "token_type"]
@@ -32,6 +34,11 @@ class Principal:
 
     is_authenticated = True
     is_anonymous = False
+
+    @property
+    def is_client(self) -> bool:
+        """An OAuth2 client's token (client credentials): no person behind it."""
+        return self.sub is None
 
     @property
     def is_service(self) -> bool:
@@ -102,11 +109,15 @@ class BearerJWTAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed("Use 'Authorization: Bearer <token>'.")
         claims = decode_access_token(token.strip(), key_lookup=self.key_lookup)
         try:
-            return Principal.from_claims(claims), claims
+            principal = Principal.from_claims(claims)
         except (TypeError, ValueError) as exc:
             raise exceptions.AuthenticationFailed(
                 "Malformed claims.", code="token_invalid"
             ) from exc
+        if principal.is_client:
+            view = (request.parser_context or {}).get("view")
+            client_scope_check(scopes=principal.scopes, view=view, method=request.method)
+        return principal, claims
 
     def key_lookup(self, kid: str) -> jwt.PyJWK | None:
         """The issuer's public key ``kid``; auth_svc, the issuer, reads its own keys."""

@@ -183,6 +183,8 @@ def service_settings(name: str) -> dict:
             "VERSION": "1.0.0",
             "SCHEMA_PATH_PREFIX": f"/api/{name}/",
             "SERVE_INCLUDE_SCHEMA": False,
+            # The schema and its UI are public: no token is looked at, so none is refused.
+            "SERVE_AUTHENTICATION": [],
             "SWAGGER_UI_DIST": "SIDECAR",
             "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
             "REDOC_DIST": "SIDECAR",

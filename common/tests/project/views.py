@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from common.errors import Conflict
 from common.idempotency import idempotent
 from common.permissions import has_role, service_scope
+from common.scopes import resource_scopes
 
 
 @api_view(["GET"])
@@ -80,6 +81,8 @@ class GroupIn(serializers.Serializer):
 class IdempotentGroupCreate(APIView):
     """Creates a group, slowly if asked: exercises ``common.idempotency`` under races."""
 
+    required_scopes = {"write": "inventory:reserve"}
+
     @idempotent()
     def post(self, request):
         payload = GroupIn(data=request.data)
@@ -100,3 +103,9 @@ def unchecked_group(request):
     """Stores what it is given without validation, as a buggy view would."""
     Group.objects.create(id=int(request.data["id"]), name=str(request.data["name"]))
     return Response(status=201)
+
+
+# Function views declare their scopes on the class DRF wraps them in.
+whoami.cls.required_scopes = {"read": "inventory:reserve"}
+distributors_only.cls.required_scopes = resource_scopes("groups")
+reserve.cls.required_scopes = {"write": "inventory:reserve"}
