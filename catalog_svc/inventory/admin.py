@@ -6,8 +6,8 @@ from datetime import timedelta
 from django.contrib import admin, messages
 from django.utils import timezone
 
-from catalog.principals import admin_owner_scope, staff_actor_label
-from common.admin import ReadOnlyAdmin, ReadOnlyInline
+from catalog.principals import staff_actor_label
+from common.admin import ReadOnlyAdmin, ReadOnlyInline, admin_organization_scope
 from common.errors import ApplicationError
 from inventory.admin_forms import ReasonForm, action_page
 from inventory.models import (
@@ -20,6 +20,9 @@ from inventory.models import (
 )
 from inventory.selectors import lot_list
 from inventory.services import lot_recall, lot_transition
+
+# Staff of this role see and change only their own organization's stock.
+STAFF_ROLE = "distributor"
 
 
 class ExpiryWindowFilter(admin.SimpleListFilter):
@@ -71,7 +74,8 @@ def _transition_action(model_admin, request, queryset, *, action, verb, apply):
             submit=verb.capitalize(),
             form=form,
         )
-    actor, scope = staff_actor_label(request.user), admin_owner_scope(request)
+    actor = staff_actor_label(request.user)
+    scope = admin_organization_scope(request, role=STAFF_ROLE)
     for lot in queryset:
         try:
             outcome = apply(lot, actor, form.cleaned_data["reason"], scope)
@@ -113,7 +117,9 @@ class LotAdmin(ReadOnlyAdmin):
     actions = ["quarantine", "release", "recall"]
 
     def get_queryset(self, request):
-        return lot_list(owner_org=admin_owner_scope(request)).select_related("drug", "warehouse")
+        return lot_list(
+            owner_org=admin_organization_scope(request, role=STAFF_ROLE)
+        ).select_related("drug", "warehouse")
 
     def has_change_permission(self, request, obj=None):
         # Needed for the actions; the change form itself shows everything read-only.
@@ -168,7 +174,7 @@ class MovementAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request):
         movements = super().get_queryset(request)
-        scope = admin_owner_scope(request)
+        scope = admin_organization_scope(request, role=STAFF_ROLE)
         return movements if scope is None else movements.filter(lot__warehouse__owner_org=scope)
 
 

@@ -28,3 +28,21 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# auth_svc's ids start at 1: scoping to 0 shows nothing.
+NO_ORGANIZATION = 0
+
+
+def admin_organization_scope(request, *, role: str) -> int | None:
+    """Whose rows a signed-in staff member may see and act on in a back office: every
+    organization's (``None``) for superusers; their own organization's for staff of ``role``
+    signed in through single sign-on (the cookie's ``org`` claim, in
+    ``request.admin_session``); nobody's (``NO_ORGANIZATION``) otherwise. Querysets filter on
+    the answer, so a row of another organization is simply absent (no enumeration)."""
+    if request.user.is_superuser:
+        return None
+    claims = getattr(request, "admin_session", None) or {}
+    if claims.get("role") == role and claims.get("org") is not None:
+        return int(claims["org"])
+    return NO_ORGANIZATION
