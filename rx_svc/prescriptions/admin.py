@@ -1,21 +1,23 @@
 """The back office: the pharmacists' review queue, every prescription, the access log.
 
-Pharmacists (signed in through auth_svc) work the queue: claim, look at the document next to
-its metadata, approve or reject. Every decision goes through the same services as the API,
-and every look at a document is streamed by a view that checks permissions and logs the read.
-Nothing here edits a prescription directly.
+Pharmacists (signed in through auth_svc) work their own pharmacy's queue (the ``org`` of
+their sign-on): claim, look at the document next to its metadata, approve or reject. Another
+pharmacy's prescriptions are absent from every list and page, as if they did not exist;
+admins (superusers) see every pharmacy's. Every decision goes through the same services as
+the API, and every look at a document is streamed by a view that checks permissions and logs
+the read. Nothing here edits a prescription directly.
 """
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from common.admin import ReadOnlyAdmin, ReadOnlyInline
-from common.errors import ApplicationError
+from common.admin import ReadOnlyAdmin, ReadOnlyInline, admin_organization_scope
+from common.errors import ApplicationError, NotFound
 from prescriptions import services
 from prescriptions.actors import Actor
 from prescriptions.forms import ApproveForm, RejectForm
@@ -25,6 +27,18 @@ from prescriptions.streaming import document_response
 Status = Prescription.Status
 REVIEW_PERMISSION = "prescriptions.review_prescription"
 VIEW_PERMISSIONS = ("prescriptions.view_prescription", "prescriptions.view_queuedprescription")
+# Staff of this role work only their own pharmacy's prescriptions.
+STAFF_ROLE = "pharmacist"
+
+
+def pharmacy_scope(request) -> int | None:
+    """The pharmacy whose prescriptions the signed-in staff member sees (None: every one)."""
+    return admin_organization_scope(request, role=STAFF_ROLE)
+
+
+def visible_prescriptions(request, prescriptions):
+    scope = pharmacy_scope(request)
+    return prescriptions if scope is None else prescriptions.filter(pharmacy_id=scope)
 
 
 class EventInline(ReadOnlyInline):
@@ -83,6 +97,9 @@ class ReviewAdmin(ReadOnlyAdmin):
     readonly_fields = [field for _, options in fieldsets for field in options["fields"]]
     actions = ["claim_selected", "release_selected"]
 
+    def get_queryset(self, request):
+        return visible_prescriptions(request, super().get_queryset(request))
+
     def _url_name(self, view: str) -> str:
         return f"{self.opts.app_label}_{self.opts.model_name}_{view}"
 
@@ -132,14 +149,18 @@ class ReviewAdmin(ReadOnlyAdmin):
     def document_view(self, request, pk: int):
         if not any(request.user.has_perm(name) for name in VIEW_PERMISSIONS):
             raise PermissionDenied
-        prescription = get_object_or_404(Prescription, pk=pk)
+        # Any status (a decided prescription's page still shows it), own pharmacy only.
+        prescription = get_object_or_404(
+            visible_prescriptions(request, Prescription.objects.all()), pk=pk
+        )
         handle = services.document_open(
             prescription=prescription,
             reader=Actor.from_admin_request(request),
             channel=DocumentAccess.Channel.ADMIN,
             request_id=getattr(request, "request_id", ""),
         )
-        return document_response(prescription, handle)
+        # Inline: the review page renders it in a sandboxed frame (streaming.py).
+        return document_response(prescription, handle, inline=True)
 
     # -- decisions ----------------------------------------------------------------------------
 
@@ -148,6 +169,8 @@ class ReviewAdmin(ReadOnlyAdmin):
             raise PermissionDenied
         try:
             decision(Actor.from_admin_request(request))
+        except NotFound as exc:  # another pharmacy's, or none at all
+            raise Http404(exc.detail) from exc
         except ApplicationError as exc:
             self.message_user(request, exc.detail, messages.ERROR)
         else:
@@ -165,7 +188,9 @@ class ReviewAdmin(ReadOnlyAdmin):
         return self._decide(
             request,
             pk,
-            lambda by: services.prescription_claim(prescription_id=pk, by=by),
+            lambda by: services.prescription_claim(
+                prescription_id=pk, pharmacy_id=pharmacy_scope(request), by=by
+            ),
             f"You are reviewing prescription {pk}.",
         )
 
@@ -174,7 +199,9 @@ class ReviewAdmin(ReadOnlyAdmin):
         return self._decide(
             request,
             pk,
-            lambda by: services.prescription_release(prescription_id=pk, by=by, force=force),
+            lambda by: services.prescription_release(
+                prescription_id=pk, pharmacy_id=pharmacy_scope(request), by=by, force=force
+            ),
             f"Prescription {pk} is back in the queue.",
         )
 
@@ -195,7 +222,12 @@ class ReviewAdmin(ReadOnlyAdmin):
         return self._decide(
             request,
             pk,
-            lambda by: service(prescription_id=pk, by=by, **form.cleaned_data),
+            lambda by: service(
+                prescription_id=pk,
+                pharmacy_id=pharmacy_scope(request),
+                by=by,
+                **form.cleaned_data,
+            ),
             f"Prescription {pk} {outcome}.",
         )
 
@@ -207,11 +239,13 @@ class ReviewAdmin(ReadOnlyAdmin):
     # -- list actions -------------------------------------------------------------------------
 
     def _each(self, request, queryset, decision, verb: str) -> None:
-        by = Actor.from_admin_request(request)
+        """``decision(pk, pharmacy_id, by)`` on each selected prescription (the queryset is
+        this admin's, so already the staff member's own pharmacy's)."""
+        by, scope = Actor.from_admin_request(request), pharmacy_scope(request)
         done = 0
         for prescription_id in queryset.order_by("pk").values_list("pk", flat=True):
             try:
-                decision(prescription_id, by)
+                decision(prescription_id, scope, by)
                 done += 1
             except ApplicationError as exc:
                 self.message_user(request, exc.detail, messages.WARNING)
@@ -222,7 +256,9 @@ class ReviewAdmin(ReadOnlyAdmin):
         self._each(
             request,
             queryset,
-            lambda pk, by: services.prescription_claim(prescription_id=pk, by=by),
+            lambda pk, scope, by: services.prescription_claim(
+                prescription_id=pk, pharmacy_id=scope, by=by
+            ),
             "Claimed",
         )
 
@@ -232,7 +268,9 @@ class ReviewAdmin(ReadOnlyAdmin):
         self._each(
             request,
             queryset,
-            lambda pk, by: services.prescription_release(prescription_id=pk, by=by, force=force),
+            lambda pk, scope, by: services.prescription_release(
+                prescription_id=pk, pharmacy_id=scope, by=by, force=force
+            ),
             "Released",
         )
 

@@ -1,5 +1,6 @@
 """The rx API (API.md): thin views that validate, call one service or selector, serialize."""
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.http import JsonResponse
 from drf_spectacular.types import OpenApiTypes
@@ -48,20 +49,25 @@ def _valid(serializer_class, data) -> dict:
 @extend_schema_view(
     get=extend_schema(
         parameters=[PrescriptionListQuerySerializer],
-        description="A patient's own prescriptions (newest first); for pharmacists the "
-        "review queue (oldest first), e.g. `?status=pending_review`.",
+        description="A patient's own prescriptions (newest first); for pharmacists their "
+        "pharmacy's review queue (oldest first), e.g. `?status=pending_review`.",
     ),
     post=extend_schema(
         request={"multipart/form-data": PrescriptionUploadSerializer},
         responses={201: PrescriptionSerializer},
         description="Upload a prescription: a PDF, JPEG or PNG of at most 10 MiB, its type "
-        "decided by its content. The same file uploaded again by the same patient answers "
-        "409 `duplicate_document` with the existing prescription's id in `prescription`.",
+        "decided by its content, sent to `pharmacy` (an id from `GET /api/auth/pharmacies/`; "
+        "anything else is 400 `unknown_pharmacy`). The same file uploaded again by the same "
+        "patient answers 409 `duplicate_document` with the existing prescription's id in "
+        "`prescription`.",
     ),
 )
 class PrescriptionListApi(generics.ListCreateAPIView):
     serializer_class = PrescriptionSerializer
     parser_classes = [MultiPartParser, FormParser]
+    # An upload's limit, not the platform's 1 MiB for other bodies (BodySizeLimitMiddleware):
+    # a body declaring more is still refused (413 request_too_large) before a byte is read.
+    max_body_bytes = settings.RX_MAX_UPLOAD_REQUEST_BYTES
     queryset = Prescription.objects.none()  # for the schema; requests use the selector
 
     def get_permissions(self):
@@ -83,6 +89,7 @@ class PrescriptionListApi(generics.ListCreateAPIView):
             prescriber_name=data["prescriber_name"],
             prescriber_license=data["prescriber_license"],
             written_on=data["written_on"],
+            pharmacy_id=data["pharmacy"],
         )
         return Response(PrescriptionSerializer(prescription).data, status=status.HTTP_201_CREATED)
 
@@ -120,8 +127,8 @@ class PrescriptionDocumentApi(APIView):
 
 
 class _DecisionApi(APIView):
-    """A pharmacist's decision on one prescription (one service each); the answer is the
-    prescription."""
+    """A pharmacist's decision on one prescription of their own pharmacy (one service each;
+    another pharmacy's is 404); the answer is the prescription."""
 
     permission_classes = [Pharmacist]
     parser_classes = [JSONParser, FormParser]
@@ -130,8 +137,12 @@ class _DecisionApi(APIView):
 
     def post(self, request, pk: int):
         data = _valid(self.body, request.data) if self.body else {}
-        by = Actor.from_principal(request.user)
-        prescription = type(self).decide(prescription_id=pk, by=by, **data)
+        prescription = type(self).decide(
+            prescription_id=pk,
+            pharmacy_id=selectors.pharmacy_of(principal=request.user),
+            by=Actor.from_principal(request.user),
+            **data,
+        )
         return Response(PrescriptionSerializer(prescription).data)
 
 

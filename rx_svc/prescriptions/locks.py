@@ -8,9 +8,13 @@ from common.errors import NotFound
 from prescriptions.models import Prescription
 
 
-def prescription_lock(*, prescription_id: int) -> Prescription:
-    """The prescription, locked until the end of the transaction; 404 if there is none."""
-    prescription = Prescription.objects.select_for_update().filter(pk=prescription_id).first()
+def prescription_lock(*, prescription_id: int, pharmacy_id: int | None = None) -> Prescription:
+    """The prescription, locked until the end of the transaction; 404 if there is none, or
+    if it was sent to another pharmacy than ``pharmacy_id`` (when given)."""
+    prescriptions = Prescription.objects.select_for_update().filter(pk=prescription_id)
+    if pharmacy_id is not None:
+        prescriptions = prescriptions.filter(pharmacy_id=pharmacy_id)
+    prescription = prescriptions.first()
     if prescription is None:
         raise NotFound(f"No prescription {prescription_id}.", code="not_found")
     return prescription

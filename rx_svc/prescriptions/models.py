@@ -3,7 +3,8 @@ audit trails: every status change (``PrescriptionEvent``) and every read of a do
 (``DocumentAccess``).
 
 People are referenced by their auth_svc user id (the token's ``sub``), drugs by their
-catalog_svc id; neither lives in this database.
+catalog_svc id, and the pharmacy a prescription is sent to by its auth_svc organization id;
+none of them lives in this database.
 """
 
 from django.db import models
@@ -28,6 +29,9 @@ class Prescription(models.Model):
         OTHER = "other"
 
     patient_id = models.CharField(max_length=64)
+    # The pharmacy the patient sent it to (an auth_svc organization): only its pharmacists
+    # see and review it.
+    pharmacy_id = models.PositiveIntegerField()
     drug_id = models.PositiveIntegerField()
     # A snapshot of the catalog entry at upload, so reviewers need not call the catalog.
     drug_name = models.CharField(max_length=255)
@@ -77,6 +81,10 @@ class Prescription(models.Model):
         indexes = [
             models.Index(fields=["patient_id", "created_at"], name="rx_prescription_patient_idx"),
             models.Index(fields=["status", "created_at"], name="rx_prescription_queue_idx"),
+            models.Index(
+                fields=["pharmacy_id", "status", "created_at"],
+                name="rx_prescription_pharmacy_idx",
+            ),
             models.Index(fields=["status", "valid_until"], name="rx_prescription_expiry_idx"),
             models.Index(fields=["created_at"], name="rx_prescription_created_idx"),
         ]

@@ -1,5 +1,6 @@
 """Demo prescriptions (``manage.py seed``): the demo patient has one waiting for review and
-one verified by the demo pharmacist. Idempotent; calls no other service.
+one verified by the demo pharmacist, both sent to Corner Pharmacy (the demo pharmacist's).
+Idempotent; calls no other service.
 
 The patient and pharmacist are auth_svc's demo users, referred to by the ids in
 ``common.demo.people``; the drugs are Rx-only, non-controlled drugs of the demo catalog.
@@ -12,6 +13,7 @@ from datetime import timedelta
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from common.demo import CORNER_PHARMACY
 from common.demo.catalog import DemoDrug, drugs
 from common.demo.people import DEMO_PATIENT_ID, DEMO_PHARMACIST_ID, USERNAMES
 from prescriptions import services
@@ -59,6 +61,7 @@ def _prescription(
     name = storage.save(f"{uuid.uuid4().hex}.{kind.extension}", ContentFile(content))
     prescription = Prescription.objects.create(
         patient_id=PATIENT.id,
+        pharmacy_id=CORNER_PHARMACY,
         drug_id=drug.id,
         drug_name=drug.name,
         drug_ndc=drug.ndc,
@@ -90,9 +93,12 @@ def seed_prescriptions() -> None:
         content=pdf_document(_document(verified_drug, VERIFIED_LICENSE)),
     )
     if verified.status == Prescription.Status.PENDING_REVIEW:
-        services.prescription_claim(prescription_id=verified.pk, by=PHARMACIST)
+        services.prescription_claim(
+            prescription_id=verified.pk, pharmacy_id=CORNER_PHARMACY, by=PHARMACIST
+        )
         services.prescription_approve(
             prescription_id=verified.pk,
+            pharmacy_id=CORNER_PHARMACY,
             by=PHARMACIST,
             notes="Demo: checked with the prescriber.",
             valid_until=timezone.localdate() + timedelta(days=180),

@@ -1,7 +1,8 @@
 """Reads of prescriptions and of the document access log.
 
-A patient sees only their own prescriptions and pharmacists see all of them; to anyone else,
-and to a patient asking for another's, a prescription does not exist (404, never 403).
+A patient sees only their own prescriptions, and a pharmacist only those sent to their own
+pharmacy (their token's ``org``); to anyone else, to a patient asking for another's and to a
+pharmacist asking for another pharmacy's, a prescription does not exist (404, never 403).
 """
 
 from django.db.models import Q, QuerySet
@@ -14,6 +15,9 @@ from prescriptions.models import DocumentAccess, Prescription
 Status = Prescription.Status
 PATIENT = "patient"
 PHARMACIST = "pharmacist"
+# auth_svc's ids start at 1: scoping to 0 shows nothing (a pharmacist whose token names no
+# pharmacy works no queue).
+NO_PHARMACY = 0
 
 
 def status_q(status: str) -> Q:
@@ -27,9 +31,14 @@ def status_q(status: str) -> Q:
     return Q(status=status)
 
 
+def pharmacy_of(*, principal: Principal) -> int:
+    """The pharmacy whose prescriptions a pharmacist's token lets them see and review."""
+    return principal.org if principal.org is not None else NO_PHARMACY
+
+
 def prescriptions_visible_to(*, principal: Principal) -> QuerySet[Prescription]:
     if principal.role == PHARMACIST:
-        return Prescription.objects.all()
+        return Prescription.objects.filter(pharmacy_id=pharmacy_of(principal=principal))
     if principal.role == PATIENT and principal.sub:
         return Prescription.objects.filter(patient_id=principal.sub)
     return Prescription.objects.none()

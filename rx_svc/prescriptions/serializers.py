@@ -16,6 +16,10 @@ class PrescriptionUploadSerializer(serializers.Serializer):
     prescriber_name = serializers.CharField(max_length=200)
     prescriber_license = serializers.CharField(max_length=60)
     written_on = serializers.DateField()
+    pharmacy = serializers.IntegerField(
+        min_value=1,
+        help_text="The pharmacy it is sent to: an id from GET /api/auth/pharmacies/.",
+    )
 
 
 class PrescriptionListQuerySerializer(serializers.Serializer):
@@ -35,6 +39,7 @@ class DocumentSerializer(serializers.Serializer):
 
 class PrescriptionSerializer(serializers.ModelSerializer):
     patient = serializers.CharField(source="patient_id")
+    pharmacy = serializers.IntegerField(source="pharmacy_id")
     drug = serializers.IntegerField(source="drug_id")
     status = serializers.ChoiceField(source="effective_status", choices=Prescription.Status.choices)
     document = DocumentSerializer(source="*")
@@ -44,6 +49,7 @@ class PrescriptionSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "patient",
+            "pharmacy",
             "drug",
             "drug_name",
             "drug_ndc",

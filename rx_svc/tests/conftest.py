@@ -1,21 +1,29 @@
 """Fixtures of the rx suite: callers with tokens, a private document store per test, and the
-catalog faked at its HTTP boundary (no test ever reaches a real service)."""
+catalog and auth faked at their HTTP boundary (no test ever reaches a real service)."""
 
 from datetime import date, timedelta
 
 import pytest
 import responses
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from common.clients import breakers
+from common.clients.auth import PHARMACY_CACHE_KEY
+from common.demo import CORNER_PHARMACY, ST_MARYS_HOSPITAL
 from common.redis import get_redis
 from common.testing import mint_token, service_token
 from prescriptions.drugs import catalog_client
+from prescriptions.pharmacies import auth_client
 
 PATIENT_ID, OTHER_PATIENT_ID = "42", "43"
 PHARMACIST_ID, OTHER_PHARMACIST_ID = "900", "901"
+RIVAL_PHARMACIST_ID = "950"
+# The pharmacy the suite's prescriptions are sent to, and another one.
+PHARMACY, RIVAL_PHARMACY = CORNER_PHARMACY, 5
 TOKEN_URL = "http://127.0.0.1:8080/api/auth/oauth/token/"
 CATALOG_URL = "http://127.0.0.1:8080/api/catalog"
+AUTH_URL = "http://127.0.0.1:8080/api/auth"
 UPLOAD_URL = "/api/rx/prescriptions/"
 
 
@@ -38,8 +46,11 @@ def fresh_breakers():
     def reset():
         breakers._breakers.clear()
         catalog_client.cache_clear()
+        auth_client.cache_clear()
         for key in get_redis().scan_iter("*pharma:breaker:rx:*"):
             get_redis().delete(key)
+        for pharmacy in (PHARMACY, RIVAL_PHARMACY, ST_MARYS_HOSPITAL, 99):
+            cache.delete(PHARMACY_CACHE_KEY.format(id=pharmacy))
 
     reset()
     yield
@@ -91,6 +102,35 @@ def catalog():
         yield FakeCatalog(mock)
 
 
+class FakeAuth:
+    """auth_svc's organizations, as ``responses`` fakes (on the catalog fixture's mock)."""
+
+    def __init__(self, mock: responses.RequestsMock):
+        self.mock = mock
+
+    def organization(self, org_id: int, type_: str, name: str) -> None:
+        body = {"id": org_id, "name": name, "type": type_, "licenses": []}
+        self.mock.get(f"{AUTH_URL}/organizations/{org_id}/", json=body)
+
+    def missing(self, org_id: int) -> None:
+        self.mock.get(f"{AUTH_URL}/organizations/{org_id}/", json={"code": "not_found"}, status=404)
+
+    def down(self, org_id: int) -> None:
+        self.mock.get(f"{AUTH_URL}/organizations/{org_id}/", status=503)
+
+    def organization_calls(self) -> int:
+        return sum("/api/auth/organizations/" in call.request.url for call in self.mock.calls)
+
+
+@pytest.fixture(autouse=True)
+def auth(catalog):
+    """auth knows the suite's pharmacy (Corner Pharmacy) and a hospital; nothing else."""
+    fake = FakeAuth(catalog.mock)
+    fake.organization(PHARMACY, "pharmacy", "Corner Pharmacy")
+    fake.organization(ST_MARYS_HOSPITAL, "hospital", "St. Mary's Hospital")
+    return fake
+
+
 @pytest.fixture
 def patient(api_client):
     return api_client(mint_token(role="patient", sub=PATIENT_ID, username="pat"))
@@ -103,13 +143,23 @@ def other_patient(api_client):
 
 @pytest.fixture
 def pharmacist(api_client):
-    return api_client(mint_token(role="pharmacist", sub=PHARMACIST_ID, username="phil", org=4))
+    return api_client(
+        mint_token(role="pharmacist", sub=PHARMACIST_ID, username="phil", org=PHARMACY)
+    )
 
 
 @pytest.fixture
 def other_pharmacist(api_client):
     return api_client(
-        mint_token(role="pharmacist", sub=OTHER_PHARMACIST_ID, username="paula", org=4)
+        mint_token(role="pharmacist", sub=OTHER_PHARMACIST_ID, username="paula", org=PHARMACY)
+    )
+
+
+@pytest.fixture
+def rival_pharmacist(api_client):
+    """A pharmacist of another pharmacy."""
+    return api_client(
+        mint_token(role="pharmacist", sub=RIVAL_PHARMACIST_ID, username="rita", org=RIVAL_PHARMACY)
     )
 
 
@@ -132,5 +182,6 @@ def upload_form(content: bytes, name: str = "prescription.png", **fields) -> dic
         "prescriber_name": "Dr. Gregory House",
         "prescriber_license": "MD-123456",
         "written_on": (date.today() - timedelta(days=5)).isoformat(),
+        "pharmacy": PHARMACY,
         **fields,
     }

@@ -9,7 +9,7 @@ from django.utils import timezone
 from prescriptions.models import DocumentAccess, Fill, Prescription
 from prescriptions.sample_documents import png_document
 from prescriptions.storage import document_storage
-from tests.conftest import PATIENT_ID, PHARMACIST_ID
+from tests.conftest import PATIENT_ID, PHARMACIST_ID, PHARMACY
 
 
 def _stored(content: bytes, extension: str) -> str:
@@ -42,6 +42,7 @@ class PrescriptionFactory(factory.django.DjangoModelFactory):
         )
 
     patient_id = PATIENT_ID
+    pharmacy_id = PHARMACY
     drug_id = 1
     drug_name = "Demo Drug 1 10 mg Tablet"
     drug_ndc = "0093-0001-01"

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from common.testing import mint_token, service_token
 from prescriptions.models import Fill, Prescription, PrescriptionEvent
 from prescriptions.sample_documents import png_document
-from tests.conftest import UPLOAD_URL, upload_form
+from tests.conftest import PHARMACY, UPLOAD_URL, upload_form
 from tests.factories import PrescriptionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -50,7 +50,7 @@ def answer(response) -> tuple[int, str | None]:
 def test_of_pharmacists_claiming_at_once_exactly_one_wins():
     prescription = PrescriptionFactory()
     pharmacists = [
-        client_for(mint_token(role="pharmacist", sub=str(900 + n), username=f"ph{n}"))
+        client_for(mint_token(role="pharmacist", sub=str(900 + n), username=f"ph{n}", org=PHARMACY))
         for n in range(6)
     ]
     claim = f"/api/rx/prescriptions/{prescription.pk}/claim/"

@@ -1,5 +1,5 @@
-"""Documents stream only through the authorized endpoint, inline and unsniffable, and every
-read lands in the access log, which admins can query."""
+"""Documents stream only through the authorized endpoint, as sandboxed, unsniffable
+attachments, and every read lands in the access log, which admins can query."""
 
 import pytest
 
@@ -21,14 +21,15 @@ def content(response) -> bytes:
     return b"".join(response.streaming_content)
 
 
-def test_the_owner_reads_the_document_inline(patient, document_dir):
+def test_the_owner_reads_the_document_as_a_sandboxed_attachment(patient, document_dir):
     prescription = PrescriptionFactory()
     response = patient.get(document_url(prescription), HTTP_ACCEPT="image/png")
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
     assert response["Content-Disposition"] == (
-        f'inline; filename="prescription-{prescription.pk}.png"'
+        f'attachment; filename="prescription-{prescription.pk}.png"'
     )
+    assert response["Content-Security-Policy"] == "sandbox"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "no-store" in response["Cache-Control"]
     assert content(response) == (document_dir / prescription.document_name).read_bytes()
@@ -40,6 +41,10 @@ def test_a_pdf_is_served_as_a_pdf(pharmacist):
     response = pharmacist.get(document_url(prescription), HTTP_ACCEPT="application/pdf")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+    # A PDF may carry JavaScript: opened from this URL it is saved, and rendered it runs none.
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Content-Security-Policy"] == "sandbox"
+    assert response["X-Content-Type-Options"] == "nosniff"
     assert content(response) == pdf
 
 

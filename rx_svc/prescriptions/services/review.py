@@ -1,6 +1,10 @@
 """The pharmacist's work: claim a prescription from the queue, then approve or reject it
 (or hand it back). Only the pharmacist holding a prescription may decide on it; the API and
-the admin both come here."""
+the admin both come here.
+
+Every decision names ``pharmacy_id``, the pharmacy whose queue the reviewer works: a
+prescription sent to another pharmacy does not exist for them (404 ``not_found``). ``None``
+is for those who work every queue (admins) and must be said explicitly."""
 
 from datetime import date, timedelta
 
@@ -30,10 +34,10 @@ def _refuse_if_held_by_another(prescription: Prescription, by: Actor) -> None:
 
 
 @transaction.atomic
-def prescription_claim(*, prescription_id: int, by: Actor) -> Prescription:
+def prescription_claim(*, prescription_id: int, pharmacy_id: int | None, by: Actor) -> Prescription:
     """``pending_review → in_review``, held by ``by``; claiming one's own claim again is a
     no-op. Of two pharmacists claiming at once, the row lock lets exactly one win."""
-    locked = prescription_lock(prescription_id=prescription_id)
+    locked = prescription_lock(prescription_id=prescription_id, pharmacy_id=pharmacy_id)
     if locked.status == Status.IN_REVIEW and locked.claimed_by == by.id:
         return locked
     _refuse_if_held_by_another(locked, by)
@@ -47,9 +51,11 @@ def prescription_claim(*, prescription_id: int, by: Actor) -> Prescription:
 
 
 @transaction.atomic
-def prescription_release(*, prescription_id: int, by: Actor, force: bool = False) -> Prescription:
+def prescription_release(
+    *, prescription_id: int, pharmacy_id: int | None, by: Actor, force: bool = False
+) -> Prescription:
     """Hand a claimed prescription back to the queue (its holder, or an admin with ``force``)."""
-    locked = prescription_lock(prescription_id=prescription_id)
+    locked = prescription_lock(prescription_id=prescription_id, pharmacy_id=pharmacy_id)
     if not force:
         _refuse_if_held_by_another(locked, by)
     return prescription_transition(
@@ -77,13 +83,19 @@ def _valid_until(prescription: Prescription, requested: date | None) -> date:
 
 @transaction.atomic
 def prescription_approve(
-    *, prescription_id: int, by: Actor, notes: str = "", valid_until: date | None, refills: int
+    *,
+    prescription_id: int,
+    pharmacy_id: int | None,
+    by: Actor,
+    notes: str = "",
+    valid_until: date | None,
+    refills: int,
 ) -> Prescription:
     """``in_review → verified`` by the pharmacist holding it: ``refills + 1`` fills, valid
     until ``valid_until`` (default and latest: a year after it was written)."""
     if not 0 <= refills <= MAX_REFILLS:
         raise ValidationFailed(f"refills must be from 0 to {MAX_REFILLS}.", code="invalid_refills")
-    locked = prescription_lock(prescription_id=prescription_id)
+    locked = prescription_lock(prescription_id=prescription_id, pharmacy_id=pharmacy_id)
     _refuse_if_held_by_another(locked, by)
     changes = {
         "refills": refills,
@@ -106,12 +118,12 @@ def prescription_approve(
 
 @transaction.atomic
 def prescription_reject(
-    *, prescription_id: int, by: Actor, reason: str, notes: str = ""
+    *, prescription_id: int, pharmacy_id: int | None, by: Actor, reason: str, notes: str = ""
 ) -> Prescription:
     """``in_review → rejected`` by the pharmacist holding it, with a reason code."""
     if reason not in Prescription.RejectionReason.values:
         raise ValidationFailed(f"Unknown rejection reason {reason!r}.", code="invalid_reason")
-    locked = prescription_lock(prescription_id=prescription_id)
+    locked = prescription_lock(prescription_id=prescription_id, pharmacy_id=pharmacy_id)
     _refuse_if_held_by_another(locked, by)
     return prescription_transition(
         prescription=locked,

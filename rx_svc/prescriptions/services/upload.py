@@ -13,6 +13,7 @@ from prescriptions.actors import Actor
 from prescriptions.documents import document_inspect
 from prescriptions.drugs import prescribable_drug
 from prescriptions.models import Prescription
+from prescriptions.pharmacies import receiving_pharmacy
 from prescriptions.services.review import MAX_VALIDITY
 from prescriptions.services.transitions import event_write
 from prescriptions.storage import document_storage
@@ -55,9 +56,12 @@ def prescription_upload(
     prescriber_name: str,
     prescriber_license: str,
     written_on: date,
+    pharmacy_id: int,
 ) -> Prescription:
-    """Check the metadata, the document's content and the drug (catalog), then store the
-    document under a generated name and the prescription as ``pending_review``.
+    """Check the metadata, the document's content, the drug (catalog) and the pharmacy it is
+    sent to (auth: 400 ``unknown_pharmacy`` unless it is a pharmacy), then store the document
+    under a generated name and the prescription as ``pending_review``, in that pharmacy's
+    queue. Nothing is stored when any check fails or an upstream is down (503).
 
     The same file uploaded again by the same patient → 409 ``duplicate_document`` naming the
     existing prescription (also when two uploads race: the database decides).
@@ -66,6 +70,7 @@ def prescription_upload(
     inspected = document_inspect(upload=document, size=document.size)
     _refuse_duplicate(patient.id, inspected.sha256)
     drug = prescribable_drug(drug_id=drug_id)
+    pharmacy = receiving_pharmacy(pharmacy_id=pharmacy_id)
 
     storage = document_storage()
     name = storage.save(f"{uuid.uuid4().hex}.{inspected.kind.extension}", document)
@@ -73,6 +78,7 @@ def prescription_upload(
         with transaction.atomic():
             prescription = Prescription.objects.create(
                 patient_id=patient.id,
+                pharmacy_id=pharmacy.id,
                 drug_id=drug.id,
                 drug_name=drug.name[: Prescription._meta.get_field("drug_name").max_length],
                 drug_ndc=drug.ndc,
