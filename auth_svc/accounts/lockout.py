@@ -9,6 +9,7 @@ import logging
 import redis
 from django.conf import settings
 
+from accounts.models import User
 from common.errors import ApplicationError
 from common.redis import get_redis
 
@@ -27,9 +28,14 @@ class TooManyAttempts(ApplicationError):
         )
 
 
+def _account(username: str) -> str:
+    """One counter per account, however its name is typed (see ``accounts.models``)."""
+    return f"acct:{User.normalize_username(username).strip().lower()}"
+
+
 def _subjects(username: str, ip: str) -> list[tuple[str, int]]:
     return [
-        (f"acct:{username.strip().lower()}", settings.LOGIN_MAX_FAILURES_PER_ACCOUNT),
+        (_account(username), settings.LOGIN_MAX_FAILURES_PER_ACCOUNT),
         (f"ip:{ip}", settings.LOGIN_MAX_FAILURES_PER_IP),
     ]
 
@@ -65,7 +71,7 @@ def login_failure_record(*, username: str, ip: str) -> None:
 
 def login_success_record(*, username: str) -> None:
     try:
-        get_redis().delete(f"{PREFIX}:fail:acct:{username.strip().lower()}")
+        get_redis().delete(f"{PREFIX}:fail:{_account(username)}")
     except redis.RedisError:
         log.warning("login throttling unavailable: redis down")
 

@@ -1,9 +1,23 @@
-"""People who sign in: one role each, and (except patients and admins) one organization."""
+"""People who sign in: one role each, and (except patients and admins) one organization.
 
-from django.contrib.auth.models import AbstractUser
+A username is stored NFKC-normalised, as typed otherwise; two usernames that differ only in
+case or in Unicode compatibility forms (fullwidth letters, say) are the same account: the
+database refuses the second, and sign-in finds the first whichever way it is typed.
+"""
+
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models.functions import Lower
 
 from organizations.models import Organization
+
+
+class PlatformUserManager(UserManager):
+    def get_by_natural_key(self, username):
+        # Matched with the database's own lower(), the one the unique constraint uses, so a
+        # sign-in finds at most the one account that owns the name.
+        name = self.model.normalize_username(username)
+        return self.alias(name_lower=Lower("username")).get(name_lower=Lower(models.Value(name)))
 
 
 class User(AbstractUser):
@@ -20,8 +34,15 @@ class User(AbstractUser):
         Organization, related_name="users", null=True, blank=True, on_delete=models.PROTECT
     )
 
+    objects = PlatformUserManager()
+
     class Meta:
         constraints = [
+            models.UniqueConstraint(
+                Lower("username"),
+                name="user_username_unique_ignoring_case",
+                violation_error_message="A user with that username already exists.",
+            ),
             # Patients and admins act for themselves; everyone else for an organization.
             models.CheckConstraint(
                 condition=(

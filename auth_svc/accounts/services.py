@@ -56,7 +56,12 @@ def user_create(
         raise ValidationFailed(
             f"Role {role} needs an organization that employs it.", code="role_organization_mismatch"
         )
-    user = User(username=username, email=email, role=role, organization=organization)
+    user = User(
+        username=User.normalize_username(username),
+        email=email,
+        role=role,
+        organization=organization,
+    )
     user.is_staff = role in STAFF_ROLES
     user.is_superuser = role == User.Role.ADMIN
     _checked_password(user, password)
