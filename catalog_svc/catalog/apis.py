@@ -16,8 +16,10 @@ from catalog.services import drug_create, drug_update, warehouse_create
 from common.errors import ValidationFailed
 from common.idempotency import idempotent
 from common.permissions import has_role
+from common.scopes import resource_scopes
 
 Distributors = has_role("distributor", "admin")
+CATALOG_SCOPES = resource_scopes("catalog")
 
 
 def _readers_or_editors(request) -> list:
@@ -25,6 +27,7 @@ def _readers_or_editors(request) -> list:
 
 
 class DrugListCreateApi(generics.ListAPIView):
+    required_scopes = CATALOG_SCOPES
     serializer_class = DrugOut
     filterset_class = DrugFilter
 
@@ -44,6 +47,8 @@ class DrugListCreateApi(generics.ListAPIView):
 
 
 class DrugDetailApi(APIView):
+    required_scopes = CATALOG_SCOPES
+
     def get_permissions(self):
         return _readers_or_editors(self.request)
 
@@ -61,6 +66,7 @@ class DrugDetailApi(APIView):
 
 
 class WarehouseListCreateApi(generics.ListAPIView):
+    required_scopes = resource_scopes("inventory")
     permission_classes = [Distributors]
     queryset = Warehouse.objects.none()  # the model, for the schema; get_queryset scopes
     serializer_class = WarehouseOut

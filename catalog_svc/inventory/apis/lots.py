@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 from catalog.principals import actor_label, owner_scope
 from common.errors import NotFound
 from common.idempotency import idempotent
-from inventory.apis.access import BackOffice
+from inventory.apis.access import INVENTORY_SCOPES, BackOffice
 from inventory.filters import LotFilter
 from inventory.models import Lot, LotEvent, LotStatus
 from inventory.selectors import lot_get, lot_list
@@ -17,6 +17,7 @@ from inventory.services import lot_recall, lot_transition
 
 
 class LotListApi(generics.ListAPIView):
+    required_scopes = INVENTORY_SCOPES
     permission_classes = [BackOffice]
     queryset = Lot.objects.none()  # the model, for the schema; get_queryset scopes
     serializer_class = LotOut
@@ -28,6 +29,8 @@ class LotListApi(generics.ListAPIView):
 
 class LotEventListApi(generics.ListAPIView):
     """The audit trail of one lot's status: who, when, from, to, why."""
+
+    required_scopes = INVENTORY_SCOPES
 
     permission_classes = [BackOffice]
     queryset = LotEvent.objects.none()
@@ -41,6 +44,7 @@ class LotEventListApi(generics.ListAPIView):
 
 
 class _LotTransitionApi(APIView):
+    required_scopes = INVENTORY_SCOPES
     permission_classes = [BackOffice]
     target: LotStatus
 
@@ -68,6 +72,7 @@ class LotReleaseApi(_LotTransitionApi):
 
 
 class LotRecallApi(APIView):
+    required_scopes = INVENTORY_SCOPES
     permission_classes = [BackOffice]
 
     @extend_schema(

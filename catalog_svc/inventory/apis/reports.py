@@ -6,7 +6,7 @@ from rest_framework import generics
 
 from catalog.models import Drug
 from catalog.principals import owner_scope
-from inventory.apis.access import BackOffice
+from inventory.apis.access import INVENTORY_SCOPES, BackOffice
 from inventory.models import Lot
 from inventory.selectors import drugs_low_stock, lots_expiring
 from inventory.serializers import ExpiringLotOut, ExpiringParams, LowStockOut
@@ -19,6 +19,8 @@ from inventory.serializers import ExpiringLotOut, ExpiringParams, LowStockOut
 )
 class ExpiringReportApi(generics.ListAPIView):
     """Lots with stock expiring within ``days``, soonest first, valued at list price."""
+
+    required_scopes = INVENTORY_SCOPES
 
     permission_classes = [BackOffice]
     queryset = Lot.objects.none()
@@ -34,6 +36,8 @@ class ExpiringReportApi(generics.ListAPIView):
 
 class LowStockReportApi(generics.ListAPIView):
     """Active drugs whose sellable stock is under their reorder point."""
+
+    required_scopes = INVENTORY_SCOPES
 
     permission_classes = [BackOffice]
     queryset = Drug.objects.none()

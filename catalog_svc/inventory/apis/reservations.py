@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from catalog.principals import actor_label
 from common.errors import NotFound
 from common.idempotency import idempotent
-from inventory.apis.access import Reserver
+from inventory.apis.access import RESERVER_SCOPES, Reserver
 from inventory.serializers import CommitIn, ReservationIn, ReservationOut
 from inventory.services import (
     ReservationLineIn,
@@ -35,6 +35,7 @@ def _answer(reservation_id: int, status_code: int = status.HTTP_200_OK) -> Respo
 
 
 class ReservationCreateApi(APIView):
+    required_scopes = RESERVER_SCOPES
     permission_classes = [Reserver]
 
     @extend_schema(
@@ -57,6 +58,7 @@ class ReservationCreateApi(APIView):
 
 
 class ReservationDetailApi(APIView):
+    required_scopes = RESERVER_SCOPES
     permission_classes = [Reserver]
 
     @extend_schema(responses=ReservationOut)
@@ -65,6 +67,7 @@ class ReservationDetailApi(APIView):
 
 
 class ReservationReleaseApi(APIView):
+    required_scopes = RESERVER_SCOPES
     permission_classes = [Reserver]
 
     @extend_schema(request=None, responses=ReservationOut, summary="Give the stock back.")
@@ -74,6 +77,7 @@ class ReservationReleaseApi(APIView):
 
 
 class ReservationConfirmApi(APIView):
+    required_scopes = RESERVER_SCOPES
     permission_classes = [Reserver]
 
     @extend_schema(
@@ -87,6 +91,7 @@ class ReservationConfirmApi(APIView):
 
 
 class ReservationCommitApi(APIView):
+    required_scopes = RESERVER_SCOPES
     permission_classes = [Reserver]
 
     @extend_schema(request=CommitIn, responses=ReservationOut, summary="Ship the reserved stock.")

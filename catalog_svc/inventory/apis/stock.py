@@ -9,7 +9,8 @@ from rest_framework.views import APIView
 from catalog.models import Drug
 from catalog.principals import actor_label, owner_scope
 from common.idempotency import idempotent
-from inventory.apis.access import BackOffice
+from common.scopes import resource_scopes
+from inventory.apis.access import INVENTORY_SCOPES, BackOffice
 from inventory.filters import MovementFilter
 from inventory.models import Movement, Receipt
 from inventory.selectors import drug_availability, movement_list
@@ -25,6 +26,7 @@ from inventory.services import ReceiptLineIn, adjustment_create, receipt_create,
 
 
 class ReceiptCreateApi(APIView):
+    required_scopes = INVENTORY_SCOPES
     permission_classes = [BackOffice]
 
     @extend_schema(request=ReceiptIn, responses={status.HTTP_201_CREATED: ReceiptOut})
@@ -44,6 +46,7 @@ class ReceiptCreateApi(APIView):
 
 
 class AdjustmentCreateApi(APIView):
+    required_scopes = INVENTORY_SCOPES
     permission_classes = [BackOffice]
 
     @extend_schema(request=AdjustmentIn, responses={status.HTTP_201_CREATED: MovementOut})
@@ -64,6 +67,7 @@ class AdjustmentCreateApi(APIView):
 
 
 class ReturnCreateApi(APIView):
+    required_scopes = INVENTORY_SCOPES
     permission_classes = [BackOffice]
 
     @extend_schema(
@@ -90,6 +94,8 @@ class ReturnCreateApi(APIView):
 class MovementListApi(generics.ListAPIView):
     """The stock ledger, newest first."""
 
+    required_scopes = INVENTORY_SCOPES
+
     permission_classes = [BackOffice]
     queryset = Movement.objects.none()
     serializer_class = MovementOut
@@ -101,6 +107,8 @@ class MovementListApi(generics.ListAPIView):
 
 class DrugAvailabilityApi(APIView):
     """Sellable stock of a drug (available lots not past expiry), for any signed-in caller."""
+
+    required_scopes = resource_scopes("catalog")
 
     @extend_schema(responses=AvailabilityOut)
     def get(self, request, drug_id: int):

@@ -88,3 +88,28 @@ def api_client():
         return client
 
     return make
+
+
+def api_views_without_scopes() -> list[str]:
+    """The routes of this service whose DRF view authenticates tokens but declares no
+    ``required_scopes`` (``common.scopes``): every service's suite asserts there are none, so
+    a new endpoint is a decision about which clients may call it."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    from common.authentication import BearerJWTAuthentication
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern):
+                yield prefix + str(pattern.pattern), pattern.callback
+
+    missing = []
+    for route, callback in walk(get_resolver().url_patterns):
+        view = getattr(callback, "cls", None)
+        authenticators = getattr(view, "authentication_classes", ())
+        takes_tokens = any(issubclass(a, BearerJWTAuthentication) for a in authenticators)
+        if takes_tokens and not getattr(view, "required_scopes", None):
+            missing.append(route)
+    return missing
