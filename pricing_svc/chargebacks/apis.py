@@ -20,7 +20,7 @@ from chargebacks.serializers import (
 )
 from common.idempotency import idempotent
 from common.permissions import service_scope
-from prices.permissions import SellerStaff, actor
+from prices.permissions import PRICING_SCOPES, SellerStaff, actor
 
 CHARGEBACK_SCOPE = "pricing:chargeback"
 
@@ -32,6 +32,7 @@ class ChargebackFilter(django_filters.FilterSet):
 
 
 class ChargebackListApi(generics.ListAPIView):
+    required_scopes = PRICING_SCOPES
     permission_classes = [SellerStaff]
     serializer_class = ChargebackSerializer
     filterset_class = ChargebackFilter
@@ -41,6 +42,7 @@ class ChargebackListApi(generics.ListAPIView):
 
 
 class ChargebackDetailApi(generics.RetrieveAPIView):
+    required_scopes = PRICING_SCOPES
     permission_classes = [SellerStaff]
     serializer_class = ChargebackSerializer
 
@@ -51,6 +53,8 @@ class ChargebackDetailApi(generics.RetrieveAPIView):
 class ChargebackTransitionApi(APIView):
     """Move a claim on: ``submit`` (open → submitted), ``mark-paid`` and ``reject``
     (submitted → paid | rejected); any other move answers 409 ``invalid_transition``."""
+
+    required_scopes = PRICING_SCOPES
 
     permission_classes = [SellerStaff]
     to: str = ""
@@ -72,6 +76,8 @@ class ShipmentEventApi(APIView):
     """Orders reports a shipped line; a repeat of the same report answers 200 with the first
     record and counts nothing twice."""
 
+    required_scopes = {"write": CHARGEBACK_SCOPE}
+
     permission_classes = [service_scope(CHARGEBACK_SCOPE)]
 
     @extend_schema(
@@ -92,6 +98,7 @@ class ShipmentEventApi(APIView):
 
 
 class ChargebackReportApi(APIView):
+    required_scopes = PRICING_SCOPES
     permission_classes = [SellerStaff]
 
     @extend_schema(

@@ -33,7 +33,7 @@ def chargeback_report(
     # Half-open bounds on the timestamp itself, so the (…, shipped_at) indexes serve them.
     if date_from:
         rows = rows.filter(shipped_at__gte=_day_start(date_from))
-    if date_to:
+    if date_to and date_to < date.max:  # nothing is shipped after the last day there is
         rows = rows.filter(shipped_at__lt=_day_start(date_to + timedelta(days=1)))
     # Aggregates may not reuse a field's name (``amount``): prefixed here, renamed below.
     sums = {

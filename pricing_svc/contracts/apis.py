@@ -13,7 +13,7 @@ from contracts.serializers import (
 )
 from prices.api_base import ListCreateApi
 from prices.filters import ActiveOnFilterSet
-from prices.permissions import SellerOrBuyer, SellerStaff
+from prices.permissions import PRICING_SCOPES, SellerOrBuyer, SellerStaff
 
 
 class ContractFilter(ActiveOnFilterSet):
@@ -47,6 +47,8 @@ class ContractListApi(ListCreateApi):
 
 class ContractDetailApi(generics.RetrieveAPIView):
     """One contract; another organization's contract answers 404 to a buyer."""
+
+    required_scopes = PRICING_SCOPES
 
     permission_classes = [SellerOrBuyer]
     serializer_class = ContractDetailSerializer

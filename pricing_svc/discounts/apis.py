@@ -8,7 +8,7 @@ from discounts.models import DiscountRule
 from discounts.serializers import DiscountRuleInputSerializer, DiscountRuleSerializer
 from prices.api_base import ListCreateApi
 from prices.filters import ActiveOnFilterSet
-from prices.permissions import SellerStaff
+from prices.permissions import PRICING_SCOPES, SellerStaff
 
 
 class DiscountRuleFilter(ActiveOnFilterSet):
@@ -34,6 +34,7 @@ class DiscountRuleListApi(ListCreateApi):
 
 
 class DiscountRuleDetailApi(generics.RetrieveAPIView):
+    required_scopes = PRICING_SCOPES
     permission_classes = [SellerStaff]
     serializer_class = DiscountRuleSerializer
 

@@ -5,6 +5,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
 from common.idempotency import idempotent
+from prices.permissions import PRICING_SCOPES
 
 
 class ListCreateApi(generics.ListAPIView):
@@ -12,6 +13,8 @@ class ListCreateApi(generics.ListAPIView):
     ``input_serializer_class``, hands the data to ``create`` (one service call) and answers
     201 with the new object read back through ``get_queryset()``, as ``created_serializer_class``
     shows it. ``Idempotency-Key`` is honoured: a repeat answers the first result."""
+
+    required_scopes = PRICING_SCOPES
 
     input_serializer_class: type[serializers.Serializer]
     created_serializer_class: type[serializers.Serializer] | None = None

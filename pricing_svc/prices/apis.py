@@ -9,7 +9,7 @@ from prices import selectors, services
 from prices.api_base import ListCreateApi
 from prices.filters import ActiveOnFilterSet
 from prices.models import PriceList, PriceListItem
-from prices.permissions import SellerStaff
+from prices.permissions import PRICING_SCOPES, SellerStaff
 from prices.serializers import (
     PriceListInputSerializer,
     PriceListItemInputSerializer,
@@ -41,6 +41,7 @@ class PriceListListApi(ListCreateApi):
 
 
 class PriceListDetailApi(generics.RetrieveAPIView):
+    required_scopes = PRICING_SCOPES
     permission_classes = [SellerStaff]
     serializer_class = PriceListSerializer
 
@@ -50,6 +51,8 @@ class PriceListDetailApi(generics.RetrieveAPIView):
 
 class PriceListItemListApi(generics.ListAPIView):
     """The drugs priced in one list; ``POST`` sets one drug's price (added or replaced)."""
+
+    required_scopes = PRICING_SCOPES
 
     permission_classes = [SellerStaff]
     serializer_class = PriceListItemSerializer

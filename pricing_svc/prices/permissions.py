@@ -1,6 +1,8 @@
-"""Who may do what in the pricing service (API.md, pricing section)."""
+"""Who may do what in the pricing service (API.md, pricing section), and the scopes a client
+token needs for it."""
 
 from common.permissions import has_role
+from common.scopes import resource_scopes
 
 BUYER_ROLES = ("hospital", "pharmacy")
 
@@ -9,8 +11,9 @@ SellerStaff = has_role("distributor", "admin")
 Buyer = has_role(*BUYER_ROLES)
 # Contracts are read by the seller side and by the buyer they are for.
 SellerOrBuyer = has_role("distributor", "admin", *BUYER_ROLES)
+PRICING_SCOPES = resource_scopes("pricing")
 
 
 def actor(principal) -> str:
     """Who did something, as written in audit rows: ``user:<id>`` or ``client:<id>``."""
-    return f"client:{principal.client_id}" if principal.is_service else f"user:{principal.sub}"
+    return f"client:{principal.client_id}" if principal.is_client else f"user:{principal.sub}"

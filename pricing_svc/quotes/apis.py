@@ -13,9 +13,12 @@ from quotes.serializers import QuoteInputSerializer, QuoteSerializer
 
 QUOTE_SCOPE = "pricing:quote"
 QuoteService = service_scope(QUOTE_SCOPE)
+# Services price for any buyer, integrations for their own organization: one scope for both.
+QUOTE_SCOPES = {"read": QUOTE_SCOPE, "write": QUOTE_SCOPE}
 
 
 class QuoteCreateApi(generics.GenericAPIView):
+    required_scopes = QUOTE_SCOPES
     permission_classes = [Buyer | QuoteService]
     serializer_class = QuoteSerializer
 
@@ -42,6 +45,8 @@ class QuoteCreateApi(generics.GenericAPIView):
 
 class QuoteDetailApi(generics.RetrieveAPIView):
     """A stored quote: for its buyer organization, services and admins (others: 404)."""
+
+    required_scopes = QUOTE_SCOPES
 
     permission_classes = [Buyer | QuoteService | has_role("admin")]
     serializer_class = QuoteSerializer

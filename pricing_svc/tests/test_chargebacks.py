@@ -261,3 +261,11 @@ def test_the_report_sums_per_manufacturer_over_a_period(distributor):
     assert [row["manufacturer"] for row in only.json()["results"]] == [MYLAN]
     assert distributor.get(REPORT + "?from=2027-04-01&to=2027-03-01").status_code == 400
     assert distributor.get(REPORT + "?from=March").status_code == 400
+
+
+def test_a_period_ending_on_the_last_representable_day_includes_everything(distributor):
+    """`?to=9999-12-31` once answered 500 (the day after it does not exist)."""
+    ChargebackFactory(manufacturer=TEVA, amount=Decimal("3.00"))
+    response = distributor.get(REPORT + "?from=0001-01-01&to=9999-12-31")
+    assert response.status_code == 200
+    assert [row["amount"] for row in response.json()["results"]] == ["3.00"]
