@@ -7,7 +7,9 @@ import pytest
 import responses
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
+from common import sso
 from common.clients import breakers
 from common.clients.auth import PHARMACY_CACHE_KEY
 from common.demo import CORNER_PHARMACY, ST_MARYS_HOSPITAL
@@ -185,3 +187,31 @@ def upload_form(content: bytes, name: str = "prescription.png", **fields) -> dic
         "pharmacy": PHARMACY,
         **fields,
     }
+
+
+def sign_in(
+    client: Client,
+    username: str,
+    *,
+    role: str = "pharmacist",
+    org: int | None = PHARMACY,
+    sub: str | None = None,
+    is_superuser: bool = False,
+) -> Client:
+    """Signs ``client`` in to this admin as auth_svc's single sign-on does: the cookie, whose
+    claims (``org`` among them) the middleware puts in ``request.admin_session``."""
+    client.cookies[sso.COOKIE_NAME] = mint_token(
+        sub=sub or f"staff-{username}",
+        role=role,
+        org=org,
+        username=username,
+        is_staff=True,
+        is_superuser=is_superuser,
+        aud=sso.AUDIENCE,
+        token_type=sso.TOKEN_TYPE,
+    )
+    return client
+
+
+def sign_in_as_admin(client: Client) -> Client:
+    return sign_in(client, "root", role="admin", org=None, is_superuser=True)

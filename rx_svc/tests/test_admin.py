@@ -8,46 +8,15 @@ import pytest
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from common import sso
-from common.testing import mint_token
 from prescriptions.models import DocumentAccess, Prescription, PrescriptionEvent
 from prescriptions.sample_documents import pdf_document
-from tests.conftest import PHARMACIST_ID, PHARMACY
+from tests.conftest import PHARMACIST_ID, sign_in, sign_in_as_admin
 from tests.factories import PrescriptionFactory
 
 pytestmark = pytest.mark.django_db
 QUEUE = "/admin/rx/prescriptions/queuedprescription/"
-
-
-def sign_in(
-    client: Client,
-    username: str,
-    *,
-    role: str = "pharmacist",
-    org: int | None = PHARMACY,
-    sub: str | None = None,
-    is_superuser: bool = False,
-) -> Client:
-    """Signs ``client`` in to this admin as auth_svc's single sign-on does: the cookie, whose
-    claims (``org`` among them) the middleware puts in ``request.admin_session``."""
-    client.cookies[sso.COOKIE_NAME] = mint_token(
-        sub=sub or f"staff-{username}",
-        role=role,
-        org=org,
-        username=username,
-        is_staff=True,
-        is_superuser=is_superuser,
-        aud=sso.AUDIENCE,
-        token_type=sso.TOKEN_TYPE,
-    )
-    return client
-
-
-def sign_in_as_admin(client: Client) -> Client:
-    return sign_in(client, "root", role="admin", org=None, is_superuser=True)
 
 
 @pytest.fixture
@@ -126,17 +95,24 @@ def test_the_review_page_shows_the_image_beside_the_metadata(phil):
     assert DocumentAccess.objects.count() == 0  # the page itself reads no document
 
 
-def test_a_pdf_is_previewed_in_a_frame_the_document_view_allows(phil):
-    prescription = PrescriptionFactory(
-        content=pdf_document(["Rx"]), document_type="application/pdf"
+def test_a_pdf_is_previewed_in_a_sandboxed_frame_that_runs_no_script(phil):
+    # A PDF that carries JavaScript, as an attacker would upload it.
+    scripted = pdf_document(["Rx"]).replace(
+        b"%%EOF", b"% /OpenAction << /S /JavaScript /JS (app.alert(1)) >>\n%%EOF"
     )
+    prescription = PrescriptionFactory(content=scripted, document_type="application/pdf")
     html = phil.get(page(prescription)).content.decode()
-    assert re.search(rf'<iframe src="{page(prescription, "document")}"', html)
+    frame = re.search(r"<iframe[^>]*>", html).group(0)
+    assert f'src="{page(prescription, "document")}"' in frame
+    assert 'sandbox=""' in frame  # no allow-scripts, no allow-same-origin: nothing at all
+    assert "allow-" not in frame and "<object" not in html and "<embed" not in html
     response = phil.get(page(prescription, "document"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Security-Policy"] == "sandbox"
     assert response["X-Frame-Options"] == "SAMEORIGIN"
     assert response["X-Content-Type-Options"] == "nosniff"
+    # Inline only here: the preview frame must render it, not download it.
     assert response["Content-Disposition"].startswith("inline;")
 
 
