@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from common.demo import CORNER_PHARMACY
 from common.demo.catalog import drugs
 from common.demo.people import DEMO_PATIENT_ID, DEMO_PHARMACIST_ID
 from prescriptions.documents import document_inspect
@@ -25,6 +26,8 @@ def test_seed_makes_a_pending_and_a_verified_prescription_once(catalog, document
     prescriptions = {p.status: p for p in Prescription.objects.all()}
     assert set(prescriptions) == {"pending_review", "verified"}
     assert {p.patient_id for p in prescriptions.values()} == {str(DEMO_PATIENT_ID)}
+    # Sent to the demo pharmacist's pharmacy, so they see and reviewed them.
+    assert {p.pharmacy_id for p in prescriptions.values()} == {CORNER_PHARMACY}
     verified = prescriptions["verified"]
     assert (verified.reviewed_by, verified.fills_remaining) == (str(DEMO_PHARMACIST_ID), 3)
     by_id = {drug.id: drug for drug in drugs()}
