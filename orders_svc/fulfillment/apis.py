@@ -9,12 +9,14 @@ from common.permissions import has_role
 from fulfillment import services
 from fulfillment.models import TransactionRecord
 from fulfillment.serializers import TransactionRecordOut
+from orders.apis import ORDERS_SCOPES
 from orders.placement import actor
 from orders.selectors import order_visible
 from orders.serializers import DeliverIn, OrderOut, ShipIn, order_body
 
 
 class OrderShipApi(APIView):
+    required_scopes = ORDERS_SCOPES
     permission_classes = [has_role("distributor")]
 
     @extend_schema(request=ShipIn, responses=OrderOut)
@@ -29,6 +31,7 @@ class OrderShipApi(APIView):
 
 
 class OrderDeliverApi(APIView):
+    required_scopes = ORDERS_SCOPES
     permission_classes = [has_role("hospital", "pharmacy", "patient")]
 
     @extend_schema(request=DeliverIn, responses=OrderOut)
@@ -42,6 +45,7 @@ class OrderDeliverApi(APIView):
 
 
 class TransactionRecordApi(APIView):
+    required_scopes = ORDERS_SCOPES
     permission_classes = [has_role("hospital", "pharmacy", "patient", "distributor", "admin")]
 
     @extend_schema(responses=TransactionRecordOut)

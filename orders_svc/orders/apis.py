@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from common.errors import PROBLEM_CONTENT_TYPE, ApplicationError, problem
 from common.idempotency import request_fingerprint
 from common.permissions import has_role
+from common.scopes import resource_scopes
 from fulfillment.services import order_cancel
 from orders import placement, replay
 from orders.models import Order
@@ -19,6 +20,7 @@ from orders.serializers import EventOut, OrderIn, OrderOut, ReasonIn, order_body
 
 Buyer = has_role("hospital", "pharmacy", "patient")
 Reader = has_role("hospital", "pharmacy", "patient", "distributor", "admin")
+ORDERS_SCOPES = resource_scopes("orders")
 
 
 class OrderFilter(django_filters.FilterSet):
@@ -32,6 +34,7 @@ class OrderFilter(django_filters.FilterSet):
 
 
 class OrderListApi(generics.ListAPIView):
+    required_scopes = ORDERS_SCOPES
     serializer_class = OrderOut
     filterset_class = OrderFilter
 
@@ -82,6 +85,7 @@ class OrderListApi(generics.ListAPIView):
 
 
 class OrderDetailApi(generics.RetrieveAPIView):
+    required_scopes = ORDERS_SCOPES
     serializer_class = OrderOut
     permission_classes = [Reader]
 
@@ -92,6 +96,7 @@ class OrderDetailApi(generics.RetrieveAPIView):
 
 
 class OrderEventsApi(APIView):
+    required_scopes = ORDERS_SCOPES
     permission_classes = [Reader]
 
     @extend_schema(responses=EventOut(many=True))
@@ -101,6 +106,7 @@ class OrderEventsApi(APIView):
 
 
 class OrderCancelApi(APIView):
+    required_scopes = ORDERS_SCOPES
     permission_classes = [Reader]
 
     @extend_schema(request=ReasonIn, responses=OrderOut)
