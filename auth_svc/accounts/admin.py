@@ -1,7 +1,23 @@
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
 
+from accounts.lockout import TooManyAttempts
 from accounts.models import User
+
+
+class LockoutAdminLoginForm(AdminAuthenticationForm):
+    """The admin login shows a lockout as a form error (the backend raises it)."""
+
+    def clean(self):
+        try:
+            return super().clean()
+        except TooManyAttempts as exc:
+            raise ValidationError(exc.detail, code="too_many_attempts") from exc
+
+
+admin.site.login_form = LockoutAdminLoginForm
 
 
 @admin.register(User)

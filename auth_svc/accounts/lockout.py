@@ -34,10 +34,10 @@ def _account(username: str) -> str:
 
 
 def _subjects(username: str, ip: str) -> list[tuple[str, int]]:
-    return [
-        (_account(username), settings.LOGIN_MAX_FAILURES_PER_ACCOUNT),
-        (f"ip:{ip}", settings.LOGIN_MAX_FAILURES_PER_IP),
-    ]
+    subjects = [(_account(username), settings.LOGIN_MAX_FAILURES_PER_ACCOUNT)]
+    if ip:
+        subjects.append((f"ip:{ip}", settings.LOGIN_MAX_FAILURES_PER_IP))
+    return subjects
 
 
 def login_allowed_check(*, username: str, ip: str) -> None:
@@ -57,11 +57,12 @@ def login_allowed_check(*, username: str, ip: str) -> None:
 def login_failure_record(*, username: str, ip: str) -> None:
     try:
         pipe = get_redis().pipeline()
-        for subject, _ in _subjects(username, ip):
+        subjects = _subjects(username, ip)
+        for subject, _ in subjects:
             pipe.incr(f"{PREFIX}:fail:{subject}")
             pipe.expire(f"{PREFIX}:fail:{subject}", settings.LOGIN_FAILURE_WINDOW_SECONDS, nx=True)
         counts = pipe.execute()[::2]
-        for (subject, limit), count in zip(_subjects(username, ip), counts, strict=True):
+        for (subject, limit), count in zip(subjects, counts, strict=True):
             if count >= limit:
                 get_redis().set(f"{PREFIX}:lock:{subject}", 1, ex=settings.LOGIN_LOCKOUT_SECONDS)
                 get_redis().delete(f"{PREFIX}:fail:{subject}")

@@ -5,8 +5,6 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 
-from accounts import lockout
-from accounts.metrics import sign_ins_total
 from accounts.models import User
 from common.errors import ApplicationError, Conflict, ValidationFailed
 from organizations.models import Organization
@@ -78,18 +76,11 @@ def patient_register(*, username: str, email: str, password: str) -> User:
     return user_create(username=username, email=email, password=password, role=User.Role.PATIENT)
 
 
-def password_sign_in(*, username: str, password: str, ip: str) -> User:
-    """The user behind these credentials, counting failures toward a lockout."""
-    try:
-        lockout.login_allowed_check(username=username, ip=ip)
-    except lockout.TooManyAttempts:
-        sign_ins_total.labels("locked_out").inc()
-        raise
-    user = authenticate(username=username, password=password)
+def password_sign_in(*, request, username: str, password: str) -> User:
+    """The user behind these credentials. ``request`` (Django's or DRF's) gives the backend
+    the client's address; the backend counts failures toward a lockout and raises
+    ``lockout.TooManyAttempts`` while one holds."""
+    user = authenticate(request, username=username, password=password)
     if user is None:
-        lockout.login_failure_record(username=username, ip=ip)
-        sign_ins_total.labels("invalid").inc()
         raise InvalidCredentials("Unknown username or wrong password.")
-    lockout.login_success_record(username=username)
-    sign_ins_total.labels("ok").inc()
     return user

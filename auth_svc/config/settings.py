@@ -18,6 +18,8 @@ INSTALLED_APPS = [
     "tokens",
 ]
 AUTH_USER_MODEL = "accounts.User"
+# Every password check (API sign-in, admin login) goes through the lockout.
+AUTHENTICATION_BACKENDS = ["accounts.backends.LockoutModelBackend"]
 # auth_svc is the sign-in: its admin uses Django sessions and issues the SSO cookie instead of
 # accepting it.
 MIDDLEWARE = [
@@ -72,6 +74,10 @@ OAUTH2_PROVIDER = {
     "SCOPES_BACKEND_CLASS": "tokens.oauth.ClientScopes",
     "SCOPES": OAUTH_SCOPES,
     "PKCE_REQUIRED": True,
+    # Client credentials is the only grant: people sign in at /token/, under the lockout, and
+    # no client may exchange a password here (the full server checked the password before the
+    # client's grant type, which made it an oracle).
+    "OAUTH2_SERVER_CLASS": "oauthlib.oauth2.BackendApplicationServer",
 }
 
 # Login throttling: failures per account and per client address before a temporary lockout.

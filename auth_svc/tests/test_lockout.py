@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.factories import UserFactory
+from common import sso
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +53,44 @@ def test_a_success_resets_the_account_counter(login, settings):
     assert login(user).status_code == 200
     assert login(user, password="wrong").status_code == 401
     assert login(user).status_code == 200
+
+
+def admin_login(client, user, password=PASSWORD, **extra):
+    return client.post(
+        "/admin/auth/login/?next=/admin/auth/",
+        {"username": user.username, "password": password, "next": "/admin/auth/"},
+        **extra,
+    )
+
+
+def test_admin_login_failures_lock_the_account_out_of_the_admin_and_the_api(
+    client, login, settings
+):
+    admin = UserFactory(role="admin", organization=None, is_staff=True, is_superuser=True)
+    for _ in range(settings.LOGIN_MAX_FAILURES_PER_ACCOUNT):
+        assert admin_login(client, admin, password="guess").status_code == 200
+    response = admin_login(client, admin)  # the right password, too late
+    assert response.status_code == 200
+    assert b"Too many failed sign-ins" in response.content
+    assert sso.COOKIE_NAME not in response.cookies
+    assert client.get("/admin/auth/").status_code == 302  # still signed out
+    api = login(admin)
+    assert api.status_code == 429 and api.json()["code"] == "too_many_attempts"
+
+
+def test_api_failures_lock_the_admin_login_too(client, login, settings):
+    admin = UserFactory(role="admin", organization=None, is_staff=True, is_superuser=True)
+    for _ in range(settings.LOGIN_MAX_FAILURES_PER_ACCOUNT):
+        login(admin, password="guess")
+    response = admin_login(client, admin)
+    assert response.status_code == 200 and sso.COOKIE_NAME not in response.cookies
+    assert b"Too many failed sign-ins" in response.content
+
+
+def test_an_address_guessing_at_the_admin_is_locked_out(client, settings):
+    settings.LOGIN_MAX_FAILURES_PER_IP = 3
+    staff = [UserFactory(role="admin", organization=None, is_staff=True) for _ in range(4)]
+    for user in staff[:3]:
+        admin_login(client, user, password="guess", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    response = admin_login(client, staff[3], HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert b"Too many failed sign-ins" in response.content

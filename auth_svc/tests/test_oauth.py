@@ -4,7 +4,7 @@ import jwt
 import pytest
 from oauth2_provider.models import Application
 
-from tests.factories import OrganizationFactory
+from tests.factories import PASSWORD, OrganizationFactory, UserFactory
 from tokens.models import ClientProfile
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +84,43 @@ def test_the_service_token_verifies_on_other_services(client, api_client):
     make_client("orders-service", "organizations:read")
     access = token(client, "orders-service").json()["access_token"]
     assert api_client(access).get("/api/auth/organizations/").status_code == 200
+
+
+def password_grant(client, client_id, username, password):
+    return client.post(
+        "/api/auth/oauth/token/",
+        {
+            "grant_type": "password",
+            "client_id": client_id,
+            "client_secret": SECRET,
+            "username": username,
+            "password": password,
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    "grant_type", [Application.GRANT_CLIENT_CREDENTIALS, Application.GRANT_PASSWORD]
+)
+def test_the_password_grant_answers_the_same_whatever_the_password(client, settings, grant_type):
+    app = make_client("erp", "orders:read")
+    app.authorization_grant_type = grant_type
+    app.save()
+    user = UserFactory()
+    answers = [
+        password_grant(client, "erp", user.username, PASSWORD),
+        password_grant(client, "erp", user.username, "wrong"),
+    ]
+    for _ in range(settings.LOGIN_MAX_FAILURES_PER_ACCOUNT):
+        client.post(
+            "/api/auth/token/",
+            {"username": user.username, "password": "wrong"},
+            content_type="application/json",
+        )
+    answers.append(password_grant(client, "erp", user.username, PASSWORD))  # now locked
+    answers.append(password_grant(client, "erp", "nobody", "x"))
+    bodies = {(a.status_code, a.content) for a in answers}
+    assert len(bodies) == 1
+    assert answers[0].status_code == 400
+    assert answers[0].json()["code"] == "unsupported_grant_type"
+    assert not any("access_token" in a.json() for a in answers)

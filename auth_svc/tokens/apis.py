@@ -10,7 +10,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import services as accounts
-from accounts.lockout import client_ip
 from accounts.serializers import MAX_PASSWORD_LENGTH
 from common.errors import PROBLEM_CONTENT_TYPE, problem
 from tokens import keys, services
@@ -57,7 +56,7 @@ class LoginApi(PublicApi):
     def post(self, request):
         payload = LoginIn(data=request.data)
         payload.is_valid(raise_exception=True)
-        user = accounts.password_sign_in(**payload.validated_data, ip=client_ip(request))
+        user = accounts.password_sign_in(request=request, **payload.validated_data)
         return _pair_response(services.token_pair_issue(user=user))
 
 
@@ -101,7 +100,7 @@ class OpenIdConfigurationApi(PublicApi):
                 "issuer": issuer,
                 "token_endpoint": f"{issuer}/oauth/token/",
                 "jwks_uri": f"{issuer}/.well-known/jwks.json",
-                "grant_types_supported": ["password", "refresh_token", "client_credentials"],
+                "grant_types_supported": ["client_credentials"],
                 "token_endpoint_auth_methods_supported": [
                     "client_secret_post",
                     "client_secret_basic",
