@@ -139,3 +139,30 @@ def test_junk_in_login_fields_is_a_clean_4xx(client, body):
 
 def test_a_refresh_token_that_is_garbage_is_401(client):
     assert refresh(client, "x.y.z").status_code == 401
+
+
+def assert_not_cacheable(response):
+    assert response["Cache-Control"] == "no-store"
+    assert response["Pragma"] == "no-cache"
+
+
+def test_token_answers_and_their_errors_are_never_cached(client, login, hospital_user):
+    pair = login(hospital_user)
+    assert pair.status_code == 200
+    assert_not_cacheable(pair)
+    assert_not_cacheable(login(hospital_user, password="nope"))
+    rotated = refresh(client, pair.json()["refresh"])
+    assert rotated.status_code == 200
+    assert_not_cacheable(rotated)
+    assert_not_cacheable(refresh(client, "x.y.z"))
+
+
+def test_oauth_token_answers_and_their_errors_are_never_cached(client):
+    from tests.test_oauth import make_client, token
+
+    make_client("svc", "catalog:read")
+    issued = token(client, "svc")
+    assert issued.status_code == 200
+    assert_not_cacheable(issued)
+    assert_not_cacheable(token(client, "svc", secret="wrong"))
+    assert_not_cacheable(token(client, "a" + chr(0)))

@@ -1,8 +1,13 @@
 """Token endpoints: password sign-in, refresh, logout, OAuth2 client credentials, JWKS."""
 
+import base64
+import binascii
 import json
+from itertools import chain
+from urllib.parse import unquote_plus
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from drf_spectacular.utils import extend_schema, inline_serializer
 from oauth2_provider.views import TokenView
 from rest_framework import permissions, serializers
@@ -35,6 +40,13 @@ PairOut = inline_serializer(
 )
 
 
+def _no_store(response: HttpResponse) -> HttpResponse:
+    # RFC 6749 5.1: an answer carrying a token is never cached, by a browser or a proxy.
+    response["Cache-Control"] = "no-store"
+    response["Pragma"] = "no-cache"
+    return response
+
+
 def _pair_response(pair: services.TokenPair) -> Response:
     return Response(
         {
@@ -51,7 +63,14 @@ class PublicApi(APIView):
     permission_classes = [permissions.AllowAny]
 
 
-class LoginApi(PublicApi):
+class TokenApi(PublicApi):
+    """Answers a token pair; errors too are kept out of caches."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        return _no_store(super().finalize_response(request, response, *args, **kwargs))
+
+
+class LoginApi(TokenApi):
     @extend_schema(request=LoginIn, responses=PairOut)
     def post(self, request):
         payload = LoginIn(data=request.data)
@@ -60,7 +79,7 @@ class LoginApi(PublicApi):
         return _pair_response(services.token_pair_issue(user=user))
 
 
-class RefreshApi(PublicApi):
+class RefreshApi(TokenApi):
     @extend_schema(request=RefreshIn, responses=PairOut)
     def post(self, request):
         payload = RefreshIn(data=request.data)
@@ -111,15 +130,45 @@ class OpenIdConfigurationApi(PublicApi):
         )
 
 
+NUL = chr(0)
+
+
+def _unreadable(request: HttpRequest) -> str | None:
+    """Why this token request cannot be read, or None. Checked before DOT looks a client up:
+    a NUL byte would reach PostgreSQL, which refuses it (a 500), and DOT ignores Basic
+    credentials it cannot decode instead of refusing them."""
+    fields = chain(request.GET.lists(), request.POST.lists())
+    if any(NUL in text for name, values in fields for text in (name, *values)):
+        return "A field holds a NUL byte."
+    scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(credentials, validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        return "Basic credentials must be base64 of UTF-8 text."
+    client_id, colon, secret = decoded.partition(":")
+    # DOT form-decodes both parts, so %00 is a NUL byte too.
+    if not colon or NUL in unquote_plus(client_id) + unquote_plus(secret):
+        return "Basic credentials must be client_id:client_secret, without NUL bytes."
+    return None
+
+
 class OAuthTokenView(TokenView):
     """DOT's token endpoint; its OAuth2 errors also carry the platform's problem+json fields."""
 
     def post(self, request, *args, **kwargs):
-        response = super().post(request, *args, **kwargs)
+        reason = _unreadable(request)
+        if reason is None:
+            response = super().post(request, *args, **kwargs)
+        else:
+            response = JsonResponse(
+                {"error": "invalid_request", "error_description": reason}, status=400
+            )
         if response.status_code >= 400:
             body = json.loads(response.content or b"{}")
             error = body.get("error", "invalid_request")
             detail = body.get("error_description") or error.replace("_", " ").capitalize()
             response.content = json.dumps({**problem(response.status_code, error, detail), **body})
             response["Content-Type"] = PROBLEM_CONTENT_TYPE
-        return response
+        return _no_store(response)
