@@ -7,6 +7,6 @@ urlpatterns = [
     path("api/rx/", include("prescriptions.urls")),
 ]
 
-handler400 = "prescriptions.apis.bad_request_view"
+handler400 = "common.errors.bad_request_view"
 handler404 = "common.errors.not_found_view"
 handler500 = "common.errors.server_error_view"

@@ -1,18 +1,17 @@
 """The rx API (API.md): thin views that validate, call one service or selector, serialize."""
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
-from django.http import JsonResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.errors import PROBLEM_CONTENT_TYPE, ApplicationError, problem
+from common.parsers import JSONParser
 from common.permissions import has_role, service_scope
+from common.scopes import resource_scopes
 from prescriptions import selectors, services
 from prescriptions.actors import Actor
 from prescriptions.documents import KINDS
@@ -38,6 +37,8 @@ Pharmacist = has_role("pharmacist")
 PatientOrPharmacist = has_role("patient", "pharmacist")
 Admin = has_role("admin")
 OrdersService = service_scope("rx:consume")
+RX_SCOPES = resource_scopes("rx")
+CONSUME_SCOPES = {"write": "rx:consume"}
 
 
 def _valid(serializer_class, data) -> dict:
@@ -63,6 +64,7 @@ def _valid(serializer_class, data) -> dict:
     ),
 )
 class PrescriptionListApi(generics.ListCreateAPIView):
+    required_scopes = RX_SCOPES
     serializer_class = PrescriptionSerializer
     parser_classes = [MultiPartParser, FormParser]
     # An upload's limit, not the platform's 1 MiB for other bodies (BodySizeLimitMiddleware):
@@ -95,6 +97,7 @@ class PrescriptionListApi(generics.ListCreateAPIView):
 
 
 class PrescriptionDetailApi(APIView):
+    required_scopes = RX_SCOPES
     permission_classes = [PatientOrPharmacist]
 
     @extend_schema(responses=PrescriptionDetailSerializer)
@@ -106,6 +109,7 @@ class PrescriptionDetailApi(APIView):
 
 
 class PrescriptionDocumentApi(APIView):
+    required_scopes = RX_SCOPES
     permission_classes = [PatientOrPharmacist]
     renderer_classes = [JSONRenderer, AnyMediaRenderer]
 
@@ -129,6 +133,8 @@ class PrescriptionDocumentApi(APIView):
 class _DecisionApi(APIView):
     """A pharmacist's decision on one prescription of their own pharmacy (one service each;
     another pharmacy's is 404); the answer is the prescription."""
+
+    required_scopes = RX_SCOPES
 
     permission_classes = [Pharmacist]
     parser_classes = [JSONParser, FormParser]
@@ -175,6 +181,7 @@ class PrescriptionRejectApi(_DecisionApi):
 
 
 class PrescriptionConsumeApi(APIView):
+    required_scopes = CONSUME_SCOPES
     permission_classes = [OrdersService]
     parser_classes = [JSONParser]
 
@@ -199,6 +206,7 @@ class PrescriptionConsumeApi(APIView):
 
 
 class PrescriptionFillRevertApi(APIView):
+    required_scopes = CONSUME_SCOPES
     permission_classes = [OrdersService]
     parser_classes = [JSONParser]
 
@@ -221,6 +229,8 @@ class PrescriptionFillRevertApi(APIView):
 class DocumentAccessListApi(generics.ListAPIView):
     """Who read which prescription document, when (admins)."""
 
+    required_scopes = RX_SCOPES
+
     permission_classes = [Admin]
     serializer_class = DocumentAccessSerializer
     queryset = DocumentAccess.objects.none()  # for the schema; requests use the selector
@@ -232,19 +242,3 @@ class DocumentAccessListApi(generics.ListAPIView):
         return selectors.document_access_list(
             prescription_id=query.get("prescription"), reader_id=query.get("reader")
         )
-
-
-def bad_request_view(request, exception=None):
-    """``handler400``: what Django itself refuses while reading a body (too large, too many
-    files) answers problem+json like everything else, with the upload limit's 413."""
-    if isinstance(exception, ApplicationError):
-        status_code, code, detail = exception.status, exception.code, exception.detail
-    elif isinstance(exception, RequestDataTooBig):
-        status_code, code, detail = 413, "request_too_large", "The request body is too large."
-    elif isinstance(exception, TooManyFilesSent):
-        status_code, code, detail = 400, "too_many_files", "Upload one file per request."
-    else:
-        status_code, code, detail = 400, "bad_request", "The request could not be read."
-    return JsonResponse(
-        problem(status_code, code, detail), status=status_code, content_type=PROBLEM_CONTENT_TYPE
-    )
