@@ -8,11 +8,12 @@ from django import forms
 from django.contrib import admin, messages
 
 from catalog.models import Drug, Warehouse
-from catalog.principals import admin_owner_scope, staff_actor_label
+from catalog.principals import staff_actor_label
 from catalog.selectors import warehouse_list
 from catalog.services import DRUG_EDITABLE_FIELDS, drug_create, drug_update, drug_validate
+from common.admin import admin_organization_scope
 from common.errors import ApplicationError
-from inventory.admin import ExpiryWindowFilter
+from inventory.admin import STAFF_ROLE, ExpiryWindowFilter
 from inventory.admin_forms import ReceiveLineFormSet, ReceiveWarehouseForm, action_page
 from inventory.models import Lot, LotStatus
 from inventory.services import ReceiptLineIn, receipt_create
@@ -49,7 +50,7 @@ class LotInline(admin.TabularInline):
 
     def get_queryset(self, request):
         lots = super().get_queryset(request).select_related("warehouse")
-        scope = admin_owner_scope(request)
+        scope = admin_organization_scope(request, role=STAFF_ROLE)
         return lots if scope is None else lots.filter(warehouse__owner_org=scope)
 
 
@@ -91,7 +92,7 @@ class DrugAdmin(admin.ModelAdmin):
 
     @admin.action(description="Receive stock of selected drugs", permissions=["view"])
     def receive_stock(self, request, queryset):
-        scope = admin_owner_scope(request)
+        scope = admin_organization_scope(request, role=STAFF_ROLE)
         applying = "apply" in request.POST
         header = ReceiveWarehouseForm(
             request.POST if applying else None, warehouses=warehouse_list(owner_org=scope)
@@ -134,4 +135,4 @@ class WarehouseAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
     def get_queryset(self, request):
-        return warehouse_list(owner_org=admin_owner_scope(request))
+        return warehouse_list(owner_org=admin_organization_scope(request, role=STAFF_ROLE))

@@ -1,11 +1,11 @@
 """Who a caller is, in the two forms this service's services take: an actor label for the
-audit trail, and the organization whose warehouses the caller is limited to."""
+audit trail, and the organization whose warehouses the caller is limited to (the admin's
+equivalent is ``common.admin.admin_organization_scope``)."""
 
 from common.authentication import Principal
 from common.errors import Forbidden
 
 ADMIN_ROLE = "admin"
-NO_ORGANIZATION = 0  # auth_svc ids start at 1: scoping to 0 shows nothing
 
 
 def actor_label(principal: Principal) -> str:
@@ -28,14 +28,3 @@ def owner_scope(principal: Principal) -> int | None:
 def staff_actor_label(user) -> str:
     """The actor of a change made in the admin site."""
     return f"staff:{user.get_username()}"
-
-
-def admin_owner_scope(request) -> int | None:
-    """Whose warehouses an admin-site user may see: all for superusers, their own
-    organization's for distributor staff signed in through SSO, none otherwise."""
-    if request.user.is_superuser:
-        return None
-    claims = getattr(request, "admin_session", None) or {}
-    if claims.get("role") == "distributor" and claims.get("org") is not None:
-        return int(claims["org"])
-    return NO_ORGANIZATION
