@@ -25,6 +25,8 @@ class RegisterApi(APIView):
 
 
 class MeApi(APIView):
+    required_scopes = {}  # people only: a client has no account
+
     @extend_schema(responses=UserOut)
     def get(self, request):
         if request.user.sub is None:
@@ -40,6 +42,7 @@ class MeApi(APIView):
 
 
 class UserListApi(generics.ListAPIView):
+    required_scopes = {}  # people only: admins
     permission_classes = [has_role("admin")]
     serializer_class = UserOut
     queryset = User.objects.select_related("organization").order_by("id")

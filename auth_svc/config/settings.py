@@ -56,14 +56,23 @@ SIMPLE_JWT = {
 
 # Scopes a client may be granted; each client's own are on its ClientProfile.
 OAUTH_SCOPES = {
+    # Integrations acting for their organization (within its role's rules).
+    "orders:read": "Read the organization's orders, their events and DSCSA records",
+    "orders:write": "Place, cancel, ship or take delivery of the organization's orders",
+    "catalog:read": "Read the drug catalog and sellable availability",
+    "catalog:write": "Create and edit drugs (distributors)",
+    "inventory:read": "Read lots, the stock ledger, warehouses and stock reports (distributors)",
+    "inventory:write": "Receive, adjust, return, quarantine, release and recall stock (distributors)",
+    "pricing:read": "Read price lists, contracts, discount rules and chargebacks",
+    "pricing:write": "Manage price lists, contracts, discount rules and chargebacks (distributors)",
+    "pricing:quote": "Price order lines (for any buyer when a platform service asks)",
+    "rx:read": "Read prescriptions and their documents",
+    "rx:write": "Upload and review prescriptions",
+    "organizations:read": "Read organizations, their licences and the list of pharmacies",
+    # Platform services only: internal steps of placing and shipping an order.
     "inventory:reserve": "Reserve, release and commit stock (catalog)",
-    "catalog:read": "Read the drug catalog",
     "rx:consume": "Consume a verified prescription fill (rx)",
-    "pricing:quote": "Price order lines for any buyer (pricing)",
     "pricing:chargeback": "Report shipped lines for chargebacks (pricing)",
-    "organizations:read": "Read organizations and their licences (auth)",
-    "orders:read": "Read the organization's orders",
-    "orders:write": "Place and cancel the organization's orders",
 }
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OAUTH2_PROVIDER = {

@@ -13,9 +13,12 @@ from organizations.serializers import OrganizationSerializer, PharmacyChoiceSeri
 
 AdminOnly = has_role("admin")
 AdminOrReader = AdminOnly | service_scope("organizations:read")
+# Organizations are written by admins only (people); clients may read them.
+ORGANIZATION_SCOPES = {"read": "organizations:read"}
 
 
 class OrganizationListApi(generics.ListCreateAPIView):
+    required_scopes = ORGANIZATION_SCOPES
     serializer_class = OrganizationSerializer
     queryset = Organization.objects.prefetch_related("licenses").order_by("id")
     filterset_fields = ["type"]
@@ -35,6 +38,7 @@ class OrganizationListApi(generics.ListCreateAPIView):
 
 
 class OrganizationDetailApi(generics.RetrieveUpdateAPIView):
+    required_scopes = ORGANIZATION_SCOPES
     serializer_class = OrganizationSerializer
     queryset = Organization.objects.prefetch_related("licenses")
     http_method_names = ["get", "patch", "head", "options"]
@@ -69,6 +73,7 @@ class PharmacyListApi(generics.ListAPIView):
     (the default permission); the names are what a patient is shown anyway.
     """
 
+    required_scopes = ORGANIZATION_SCOPES
     serializer_class = PharmacyChoiceSerializer
     pagination_class = None
     queryset = Organization.objects.filter(type=Organization.Type.PHARMACY).order_by("name", "id")

@@ -90,6 +90,8 @@ class RefreshApi(TokenApi):
 
 
 class RevokeApi(APIView):
+    required_scopes = {}  # people only: a client has no refresh token
+
     @extend_schema(request=RefreshIn, responses={204: None})
     def post(self, request):
         payload = RefreshIn(data=request.data)

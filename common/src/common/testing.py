@@ -92,8 +92,9 @@ def api_client():
 
 def api_views_without_scopes() -> list[str]:
     """The routes of this service whose DRF view authenticates tokens but declares no
-    ``required_scopes`` (``common.scopes``): every service's suite asserts there are none, so
-    a new endpoint is a decision about which clients may call it."""
+    ``required_scopes`` (``common.scopes``; ``{}`` is a declaration: people only): every
+    service's suite asserts there are none, so a new endpoint is a decision about which
+    clients may call it."""
     from django.urls import URLPattern, URLResolver, get_resolver
 
     from common.authentication import BearerJWTAuthentication
@@ -110,6 +111,6 @@ def api_views_without_scopes() -> list[str]:
         view = getattr(callback, "cls", None)
         authenticators = getattr(view, "authentication_classes", ())
         takes_tokens = any(issubclass(a, BearerJWTAuthentication) for a in authenticators)
-        if takes_tokens and not getattr(view, "required_scopes", None):
+        if takes_tokens and not hasattr(view, "required_scopes"):
             missing.append(route)
     return missing
