@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
 
+from accounts.sessions import admin_sessions_end_on_commit, back_office_rights
 from organizations.models import Organization
 
 
@@ -35,6 +36,22 @@ class User(AbstractUser):
     )
 
     objects = PlatformUserManager()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        user = super().from_db(db, field_names, values)
+        user._loaded_rights = back_office_rights(user)
+        return user
+
+    def save(self, *args, **kwargs):
+        """Saves; a change of role, organization, staff flags or activity ends the person's
+        admin sessions everywhere (see ``accounts.sessions`` for why here)."""
+        super().save(*args, **kwargs)
+        current = back_office_rights(self)
+        # A new row has no sessions to end; a field read only after loading counts as changed.
+        if getattr(self, "_loaded_rights", current) != current:
+            admin_sessions_end_on_commit(self.pk)
+        self._loaded_rights = current
 
     class Meta:
         constraints = [

@@ -13,6 +13,13 @@ from tokens import keys
 
 # The jti of the cookie issued for this Django session.
 SESSION_KEY = "sso_jti"
+# The claims that decide what the cookie opens; a cookie whose values differ from the user's
+# current ones is replaced (a role changed since it was issued, say).
+RIGHTS_CLAIMS = ("sub", "username", "role", "org", "is_staff", "is_superuser")
+
+
+def _rights(claims: dict) -> dict:
+    return {name: claims.get(name) for name in RIGHTS_CLAIMS}
 
 
 def admin_session_claims(user: User) -> dict:
@@ -55,8 +62,12 @@ class AdminSessionCookieMiddleware:
         claims = sso.admin_session_verify(token, key_lookup=keys.public_key) if token else None
         user = request.user
         if user.is_authenticated and user.is_staff and user.is_active:
-            if claims is None or claims["sub"] != str(user.pk):
-                issuing = admin_session_claims(user)
+            issuing = admin_session_claims(user)
+            # Checked on every request here, so at every sign-in too: a cookie issued before
+            # a role change never survives a visit to auth's admin.
+            if claims is None or _rights(claims) != _rights(issuing):
+                if claims is not None:
+                    sso.admin_session_revoke(claims)
                 request.session[SESSION_KEY] = issuing["jti"]
                 response.set_cookie(
                     sso.COOKIE_NAME,
