@@ -139,3 +139,27 @@ def test_django_admin_change_form_refuses_renaming_onto_another_account(admin_si
     assert b"already exists" in response.content
     other.refresh_from_db()
     assert other.username == "someone"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_racing_registrations_of_one_name_in_two_cases_create_one_account():
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from django.db import connection
+    from django.test import Client
+
+    names = ["sp_pat1", "SP_PAT1", FULLWIDTH, "Sp_Pat1"]
+    start = Barrier(len(names))
+
+    def attempt(name):
+        try:
+            start.wait()
+            return register(Client(), name).status_code
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(len(names)) as pool:
+        statuses = sorted(pool.map(attempt, names))
+    assert statuses == [201, 409, 409, 409]
+    assert User.objects.count() == 1
