@@ -62,7 +62,7 @@ OAUTH_SCOPES = {
     "catalog:read": "Read the drug catalog and sellable availability",
     "catalog:write": "Create and edit drugs (distributors)",
     "inventory:read": "Read lots, the stock ledger, warehouses and stock reports (distributors)",
-    "inventory:write": "Receive, adjust, return, quarantine, release and recall stock (distributors)",
+    "inventory:write": "Receive, adjust, quarantine, release and recall stock (distributors)",
     "pricing:read": "Read price lists, contracts, discount rules and chargebacks",
     "pricing:write": "Manage price lists, contracts, discount rules and chargebacks (distributors)",
     "pricing:quote": "Price order lines (for any buyer when a platform service asks)",

@@ -83,8 +83,16 @@ def admin_session_generation(sub: str) -> int:
 
 def admin_sessions_end(sub: str) -> None:
     """Every admin cookie of person ``sub`` issued until now stops working in every admin:
-    auth_svc calls it when their role, organization, staff flags or activity change."""
-    get_redis().incr(_GENERATION + str(sub))
+    auth_svc calls it when their role, organization, staff flags or activity change.
+
+    The change it follows is already committed, so a Redis outage cannot undo it; while Redis
+    is down no admin cookie is accepted anyway (``admin_session_revoked`` fails closed). What
+    is lost is logged loudly: the person's older cookies come back with Redis, until they
+    expire (``ADMIN_SESSION_HOURS``)."""
+    try:
+        get_redis().incr(_GENERATION + str(sub))
+    except redis.RedisError:
+        log.error("admin sessions could not be ended: redis down", extra={"sub": str(sub)})
 
 
 def admin_session_revoke(claims: dict) -> None:
