@@ -13,6 +13,7 @@ from common.permissions import has_role
 
 
 class RegisterApi(APIView):
+    quota_class = "registration"
     authentication_classes = []
     permission_classes = [permissions.AllowAny]
 

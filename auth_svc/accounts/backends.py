@@ -5,6 +5,7 @@ from django.contrib.auth.backends import ModelBackend
 
 from accounts import lockout
 from accounts.metrics import sign_ins_total
+from common.addresses import client_ip
 
 
 class LockoutModelBackend(ModelBackend):
@@ -15,7 +16,7 @@ class LockoutModelBackend(ModelBackend):
         if username is None or password is None:
             return None
         # Without a request (a shell) only the account's counter applies.
-        ip = lockout.client_ip(request) if request is not None else ""
+        ip = client_ip(request) if request is not None else ""
         try:
             lockout.login_allowed_check(username=username, ip=ip)
         except lockout.TooManyAttempts:

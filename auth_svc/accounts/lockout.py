@@ -75,12 +75,3 @@ def login_success_record(*, username: str) -> None:
         get_redis().delete(f"{PREFIX}:fail:{_account(username)}")
     except redis.RedisError:
         log.warning("login throttling unavailable: redis down")
-
-
-def client_ip(request) -> str:
-    """The client's address: HAProxy appends it to X-Forwarded-For; the last entry is the one
-    our own proxy wrote, so a client cannot spoof it."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")

@@ -16,7 +16,9 @@ from rest_framework.views import APIView
 
 from accounts import services as accounts
 from accounts.serializers import MAX_PASSWORD_LENGTH
-from common.errors import PROBLEM_CONTENT_TYPE, problem
+from common.addresses import client_ip
+from common.errors import PROBLEM_CONTENT_TYPE, ApplicationError, error_response, problem
+from common.quotas import quota_spend
 from tokens import keys, services
 
 
@@ -65,6 +67,8 @@ class PublicApi(APIView):
 
 class TokenApi(PublicApi):
     """Answers a token pair; errors too are kept out of caches."""
+
+    quota_class = "sign_in"
 
     def finalize_response(self, request, response, *args, **kwargs):
         return _no_store(super().finalize_response(request, response, *args, **kwargs))
@@ -157,9 +161,15 @@ def _unreadable(request: HttpRequest) -> str | None:
 
 
 class OAuthTokenView(TokenView):
-    """DOT's token endpoint; its OAuth2 errors also carry the platform's problem+json fields."""
+    """DOT's token endpoint; its OAuth2 errors also carry the platform's problem+json fields.
+    A Django view, not DRF's: it spends the sign-in quota of the caller's address itself."""
 
     def post(self, request, *args, **kwargs):
+        try:
+            quota = quota_spend(klass="sign_in", caller=f"ip:{client_ip(request)}", safe=False)
+        except ApplicationError as exc:
+            return _no_store(error_response(exc))
+        request.quota_headers = quota.headers
         reason = _unreadable(request)
         if reason is None:
             response = super().post(request, *args, **kwargs)

@@ -79,6 +79,7 @@ def test_the_rate_limit_answers_429_with_the_contracts_headers(tmp_path):
     assert [a.status_code for a in answers] == [404, 404, 404, 429]
     assert [a.headers["RateLimit-Remaining"] for a in answers] == ["2", "1", "0", "0"]
     assert {a.headers["RateLimit-Limit"] for a in answers} == {"4"}
+    assert {a.headers["RateLimit-Reset"] for a in answers} == {"10"}
     refused = answers[-1]
     assert refused.headers["Retry-After"] == "10"
     assert refused.headers["Content-Type"] == "application/problem+json"
@@ -93,6 +94,10 @@ class _Replica(BaseHTTPRequestHandler):
         status = 200 if self.path == "/healthz" else int(self.path.rsplit("/", 2)[-2])
         self.send_response(status)
         self.send_header("Seen-Forwarded-Proto", self.headers.get("X-Forwarded-Proto", ""))
+        if "/quoted/" in self.path:  # a service stating its caller's own quota
+            self.send_header("RateLimit-Limit", "7")
+            self.send_header("RateLimit-Remaining", "6")
+            self.send_header("RateLimit-Reset", "9")
         self.send_header("Content-Length", "0")
         self.end_headers()
 
@@ -132,6 +137,7 @@ def test_error_answers_never_mark_a_replica_down_and_the_client_cannot_claim_htt
                 for status in (500, 502, 503, 400, 404, 429) * 10
             ]
             states = _server_states(stats, "be_auth")
+            quoted = requests.get(f"{base}/api/auth/quoted/200/", timeout=2)
     finally:
         for replica in replicas:
             replica.shutdown()
@@ -139,3 +145,7 @@ def test_error_answers_never_mark_a_replica_down_and_the_client_cannot_claim_htt
     assert sorted({a.status_code for a in answers}) == [400, 404, 429, 500, 502, 503]
     assert states == {"auth1": "UP", "auth2": "UP"}
     assert {a.headers["Seen-Forwarded-Proto"] for a in answers} == {"http"}
+    # The address's shield speaks only where the service did not state the caller's quota.
+    assert {a.headers["RateLimit-Limit"] for a in answers} == {"5000"}
+    limit = [quoted.headers[f"RateLimit-{name}"] for name in ("Limit", "Remaining", "Reset")]
+    assert limit == ["7", "6", "9"]

@@ -70,6 +70,7 @@ class PrescriptionListApi(generics.ListCreateAPIView):
     # An upload's limit, not the platform's 1 MiB for other bodies (BodySizeLimitMiddleware):
     # a body declaring more is still refused (413 request_too_large) before a byte is read.
     max_body_bytes = settings.RX_MAX_UPLOAD_REQUEST_BYTES
+    quota_class = "upload"
     queryset = Prescription.objects.none()  # for the schema; requests use the selector
 
     def get_permissions(self):

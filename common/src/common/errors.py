@@ -141,11 +141,19 @@ def problem_response(status: int, code: str, detail: str) -> JsonResponse:
     )
 
 
+def error_response(exc: ApplicationError) -> JsonResponse:
+    """An ``ApplicationError`` answered outside DRF, with its headers."""
+    response = problem_response(exc.status, exc.code, exc.detail)
+    for name, value in exc.headers.items():
+        response[name] = value
+    return response
+
+
 def bad_request_view(request, exception=None):
     """``handler400``: what Django itself refuses before a view runs (a Host header not in
     ``ALLOWED_HOSTS``, a body too large or with too many files) answers problem+json too."""
     if isinstance(exception, ApplicationError):
-        return problem_response(exception.status, exception.code, exception.detail)
+        return error_response(exception)
     if isinstance(exception, DisallowedHost):
         return problem_response(400, "invalid_host", "The Host header names no site served here.")
     if isinstance(exception, RequestDataTooBig):

@@ -2,7 +2,9 @@
 
 ``haproxy/haproxy.cfg`` is the native deployment's load balancer *and* gateway: it routes each
 service's path prefixes to its replicas, health-checks them, limits request rates per client
-IP and stamps an ``X-Request-ID`` on requests that come without one.
+IP and stamps an ``X-Request-ID`` on requests that come without one. The per-IP limit is a
+coarse shield against floods; the budget that follows a caller is the services' own
+(``common.quotas``), whose ``RateLimit-*`` headers pass through untouched.
 """
 
 import json
@@ -57,8 +59,11 @@ def render_haproxy(
         f"http-request return status 429 content-type application/problem+json"
         f" hdr Retry-After {RATE_LIMIT_RETRY_AFTER_SECONDS} string {too_many} if {over_limit}"
     )
-    # API.md: every answer says the limit and what is left of it (RateLimit-* headers).
+    # API.md: every answer says the limit, what is left and when it resets (RateLimit-*). A
+    # service's answer already says so for its caller's quota; the others (this gateway's own
+    # 404s and 429s, probes of unknown paths) get the address's shield.
     remaining = f"%[int({rate_limit}),sub(txn.rate)]"
+    unquoted = "{ var(txn.quoted) -m int eq 0 }"
     route_lines = "\n".join(routes)
     backend_blocks = "\n".join(backends)
     return f"""# Rendered by `manage_all.py render-config` from the service registry. Do not edit.
@@ -91,9 +96,11 @@ frontend gateway
     http-request track-sc0 src
     http-request set-var(txn.rate) sc_http_req_rate(0)
     {refuse}
-    http-after-response set-header RateLimit-Limit {rate_limit}
-    http-after-response set-header RateLimit-Remaining {remaining} unless {over_limit}
-    http-after-response set-header RateLimit-Remaining 0 if {over_limit}
+    http-after-response set-var(txn.quoted) res.hdr_cnt(RateLimit-Limit)
+    http-after-response set-header RateLimit-Limit {rate_limit} if {unquoted}
+    http-after-response set-header RateLimit-Remaining {remaining} if {unquoted} !{over_limit}
+    http-after-response set-header RateLimit-Remaining 0 if {unquoted} {over_limit}
+    http-after-response set-header RateLimit-Reset {RATE_LIMIT_RETRY_AFTER_SECONDS} if {unquoted}
     http-request set-header X-Request-ID %[uuid()] unless {{ req.hdr(X-Request-ID) -m found }}
     # The scheme the client really used; whatever the client claimed is replaced.
     http-request set-header X-Forwarded-Proto https if {{ ssl_fc }}

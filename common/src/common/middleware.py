@@ -1,5 +1,5 @@
-"""Request id propagation, one structured access-log line per request, and the body-size
-limit."""
+"""Request id propagation, one structured access-log line per request, the body-size limit
+and the quota headers."""
 
 import logging
 import re
@@ -75,3 +75,16 @@ class BodySizeLimitMiddleware:
                 413, "request_too_large", f"The request body is larger than {limit} bytes."
             )
         return None
+
+
+class QuotaHeadersMiddleware:
+    """Puts the caller's quota (``RateLimit-*``, set by ``common.throttling``) on the answer."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        for name, value in getattr(request, "quota_headers", {}).items():
+            response[name] = value
+        return response

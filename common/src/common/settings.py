@@ -32,6 +32,19 @@ USE_X_FORWARDED_HOST = False
 # say so on the view (``max_body_bytes``, see common.middleware).
 MAX_REQUEST_BODY_BYTES = 1024 * 1024
 
+# Per-caller quotas (common.quotas), "N/P": N requests per P seconds, N of them at once. A
+# person clicking never meets these; a script looping does. QUOTA_<CLASS> overrides one.
+QUOTAS = {
+    klass: os.environ.get(f"QUOTA_{klass.upper()}", default)
+    for klass, default in {
+        "read": "600/60",
+        "write": "120/60",
+        "upload": "20/60",
+        "sign_in": "30/60",
+        "registration": "10/3600",
+    }.items()
+}
+
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 
 JWT_ISSUER = os.environ.get("JWT_ISSUER", "http://127.0.0.1:8080/api/auth")
@@ -65,6 +78,7 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "common.middleware.RequestIdMiddleware",
     "common.middleware.BodySizeLimitMiddleware",
+    "common.middleware.QuotaHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -123,6 +137,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
+    "DEFAULT_THROTTLE_CLASSES": ["common.throttling.CallerQuotaThrottle"],
     "DEFAULT_PAGINATION_CLASS": "common.pagination.PageNumberPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -75,6 +75,18 @@ def _test_signing_keys():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_quotas():
+    """Every test starts with whole budgets (``common.quotas``): tests share a few callers."""
+    from common.quotas import PREFIX
+    from common.redis import get_redis
+
+    redis = get_redis()
+    for key in redis.scan_iter(f"{PREFIX}*", count=1000):
+        redis.delete(key)
+    yield
+
+
 @pytest.fixture
 def api_client():
     """``api_client(token)`` → a DRF test client sending that bearer token."""
