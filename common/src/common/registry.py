@@ -9,6 +9,11 @@ from dataclasses import dataclass
 GATEWAY_PORT = 8080
 GATEWAY_STATS_PORT = 8404
 REPLICAS = 2
+# Containerized deployments (compose now, the Helm chart later) do not use the native ports:
+# every replica listens on CONTAINER_PORT inside its own container, and in compose replica i of
+# a service is the host ``<name>-<i>`` (auth-1, auth-2) on the stack's network
+# (``Service.container_urls``). The chart keeps the port, behind one Service per service.
+CONTAINER_PORT = 8000
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,9 @@ class Service:
 
     def ports(self, offset: int = 0) -> list[int]:
         return [self.first_port + offset + i for i in range(REPLICAS)]
+
+    def container_urls(self) -> list[str]:
+        return [f"http://{self.name}-{i + 1}:{CONTAINER_PORT}" for i in range(REPLICAS)]
 
 
 SERVICES: tuple[Service, ...] = (

@@ -12,6 +12,7 @@ from common.runner import RunnerError, platform
 from common.runner.infra import create_databases, resolve
 from common.runner.profiles import PROFILES, ROOT
 from common.runner.services import manage
+from common.traefik import render_traefik_dynamic, render_traefik_static
 
 HAPROXY_CONFIG = ROOT / "haproxy" / "haproxy.cfg"
 # The unit suites of each service share one Redis db, apart from the dev (0) and e2e (1) stacks.
@@ -72,8 +73,14 @@ def _check_services(infra, profile) -> None:
 
 
 def cmd_render_config(args) -> int:
-    HAPROXY_CONFIG.write_text(render_haproxy())
-    platform.say(f"wrote {HAPROXY_CONFIG.relative_to(ROOT)}")
+    for path, text in [
+        (HAPROXY_CONFIG, render_haproxy()),
+        (ROOT / "traefik" / "traefik.yml", render_traefik_static()),
+        (ROOT / "traefik" / "dynamic.yml", render_traefik_dynamic()),
+    ]:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text)
+        platform.say(f"wrote {path.relative_to(ROOT)}")
     return 0
 
 
