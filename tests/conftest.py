@@ -8,6 +8,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -158,3 +159,48 @@ class Api:
         return self.session.post(
             self.platform.url(path), json=body or {}, headers=headers, timeout=30, **kwargs
         )
+
+
+class _FormFields(HTMLParser):
+    """The values a browser would submit from a page's form: inputs, selects, textareas."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields: dict[str, list[str]] = {}
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        name = attributes.get("name")
+        if tag == "input" and name:
+            kind = attributes.get("type", "text")
+            if kind in ("checkbox", "radio") and "checked" not in attributes:
+                return
+            if kind not in ("submit", "button", "file"):
+                default = "on" if kind in ("checkbox", "radio") else ""  # what browsers send
+                self.fields.setdefault(name, []).append(attributes.get("value") or default)
+        elif tag == "select" and name:
+            self._select = name
+            self.fields.setdefault(name, [])
+        elif tag == "option" and self._select and "selected" in attributes:
+            self.fields[self._select].append(attributes.get("value") or "")
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.fields[name] = [""]
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.fields[self._textarea][0] += data
+
+
+def form_fields(page: str) -> dict[str, list[str]]:
+    parser = _FormFields()
+    parser.feed(page)
+    return parser.fields

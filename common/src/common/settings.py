@@ -40,7 +40,7 @@ QUOTAS = {
         "read": "600/60",
         "write": "120/60",
         "upload": "20/60",
-        "sign_in": "30/60",
+        "sign_in": "120/60",
         "registration": "10/3600",
     }.items()
 }
