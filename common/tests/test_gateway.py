@@ -34,6 +34,11 @@ def test_every_service_prefix_is_routed_to_its_replicas():
             assert f"server {svc.name}{i + 1} 127.0.0.1:{port}" in config
 
 
+# Port offsets no stack of a test run uses (dev 0, e2e 10000, check 20000), below the kernel's
+# range for outgoing connections (32768 and up), where a client socket could hold a port.
+FREE_OFFSETS = (21000, 22000)
+
+
 def _haproxy() -> str:
     haproxy = shutil.which("haproxy") or shutil.which("haproxy", path="/usr/sbin")
     assert haproxy, "HAProxy must be installed (apt-get install haproxy) to validate the config"
@@ -74,7 +79,7 @@ def test_haproxy_accepts_the_rendered_config(tmp_path, offset):
 
 def test_the_rate_limit_answers_429_with_the_contracts_headers(tmp_path):
     """A real HAProxy with a limit of 3 requests per 10 s: the 4th is refused as API.md says."""
-    with running_haproxy(tmp_path, 30000, rate_limit=4) as base:  # its start-up probe is one
+    with running_haproxy(tmp_path, FREE_OFFSETS[0], rate_limit=4) as base:  # probing spends one
         answers = [requests.get(f"{base}/no-such-service/", timeout=2) for _ in range(4)]
     assert [a.status_code for a in answers] == [404, 404, 404, 429]
     assert [a.headers["RateLimit-Remaining"] for a in answers] == ["2", "1", "0", "0"]
@@ -117,7 +122,7 @@ def _server_states(stats_url: str, backend: str) -> dict[str, str]:
 def test_error_answers_never_mark_a_replica_down_and_the_client_cannot_claim_https(tmp_path):
     """Once, 20 anonymous requests answered 500 took a service off the air (HAProxy's layer-7
     observation). Now only a replica's own faults count: 60 error answers leave both up."""
-    offset = 31000
+    offset = FREE_OFFSETS[1]
     replicas = [
         ThreadingHTTPServer(("127.0.0.1", port), _Replica) for port in service("auth").ports(offset)
     ]

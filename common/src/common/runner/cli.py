@@ -137,7 +137,11 @@ def main(argv: list[str]) -> int:
         ("migrate", cmd_migrate, "create the databases and migrate every service"),
         ("seed", cmd_seed, "load the demo data (idempotent)"),
         ("check", cmd_check, "system checks, missing migrations, OpenAPI schema warnings"),
-        ("render-config", cmd_render_config, "render haproxy/haproxy.cfg from the registry"),
+        (
+            "render-config",
+            cmd_render_config,
+            "render haproxy/haproxy.cfg and traefik/ from the registry",
+        ),
         ("test", cmd_test, "lint, checks and every test suite"),
     ]:
         sub = commands.add_parser(name, help=text)
