@@ -30,6 +30,19 @@ def test_staff_sign_in_sets_a_cookie_for_every_admin(client):
     )
 
 
+@pytest.mark.parametrize(("proto", "secure"), [("https", True), ("http", False)])
+def test_the_cookie_is_secure_when_the_gateway_says_the_client_used_tls(client, proto, secure):
+    """HAProxy sets X-Forwarded-Proto itself (a client's own is replaced), so it can be
+    trusted: over TLS the cookie is never sent back in clear."""
+    pharmacist = UserFactory(role="pharmacist", is_staff=True, organization__type="pharmacy")
+    response = client.post(
+        "/admin/auth/login/",
+        {"username": pharmacist.username, "password": PASSWORD},
+        HTTP_X_FORWARDED_PROTO=proto,
+    )
+    assert bool(response.cookies[sso.COOKIE_NAME]["secure"]) is secure
+
+
 def test_people_without_back_office_roles_get_no_cookie(client):
     hospital_buyer = UserFactory(role="hospital", is_staff=False)
     response = admin_login(client, hospital_buyer)
