@@ -2,7 +2,7 @@
 
 import pytest
 
-from common.testing import api_views_without_scopes, mint_token
+from common.testing import api_views_without_scopes, integration_token
 
 
 def test_every_endpoint_declares_its_scopes():
@@ -11,14 +11,7 @@ def test_every_endpoint_declares_its_scopes():
 
 def erp(scope: str) -> str:
     """A distributor's warehouse system acting for its organization."""
-    return mint_token(
-        sub=None,
-        role="distributor",
-        org=1,
-        org_type="distributor",
-        scope=scope,
-        client_id="acme-wms",
-    )
+    return integration_token(role="distributor", org=1, scope=scope, client_id="acme-wms")
 
 
 @pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.test import Client
 
 from common import quotas
 from common.redis import get_redis
-from common.testing import mint_token, service_token
+from common.testing import integration_token, mint_token, service_token
 
 WHOAMI = "/api/commontest/whoami/"
 WRITE = "/api/commontest/unchecked-group/"
@@ -27,14 +27,7 @@ def person(sub: str) -> str:
 
 
 def integration(client_id: str) -> str:
-    return mint_token(
-        sub=None,
-        role="hospital",
-        org=2,
-        org_type="hospital",
-        scope="inventory:reserve",
-        client_id=client_id,
-    )
+    return integration_token(role="hospital", org=2, scope="inventory:reserve", client_id=client_id)
 
 
 @pytest.mark.django_db

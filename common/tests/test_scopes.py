@@ -3,7 +3,7 @@ their role rules. Once an ERP's ``orders:read`` token placed an order."""
 
 import pytest
 
-from common.testing import mint_token
+from common.testing import integration_token, mint_token
 
 DISTRIBUTORS = "/api/commontest/distributors-only/"  # declares groups:read
 RESERVE = "/api/commontest/reserve/"  # declares inventory:reserve for writes
@@ -11,15 +11,7 @@ CONFLICT = "/api/commontest/conflict/"  # declares nothing
 
 
 def integration(scope: str) -> str:
-    """A B2B integration's token: no person, acting in its organization's role."""
-    return mint_token(
-        sub=None,
-        role="distributor",
-        org=3,
-        org_type="distributor",
-        scope=scope,
-        client_id="acme-erp",
-    )
+    return integration_token(role="distributor", org=3, scope=scope, client_id="acme-erp")
 
 
 def assert_insufficient_scope(response) -> None:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from common.testing import api_views_without_scopes, mint_token
+from common.testing import api_views_without_scopes, integration_token
 
 
 def test_every_endpoint_declares_its_scopes():
@@ -10,9 +10,7 @@ def test_every_endpoint_declares_its_scopes():
 
 
 def hospital_erp(scope: str) -> str:
-    return mint_token(
-        sub=None, role="hospital", org=2, org_type="hospital", scope=scope, client_id="st-marys-erp"
-    )
+    return integration_token(role="hospital", org=2, scope=scope, client_id="st-marys-erp")
 
 
 @pytest.mark.django_db

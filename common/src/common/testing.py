@@ -69,6 +69,11 @@ def service_token(scope: str, client_id: str = "orders-service") -> str:
     return mint_token(sub=None, role=None, scope=scope, client_id=client_id)
 
 
+def integration_token(*, role: str, org: int, scope: str, client_id: str = "erp") -> str:
+    """A B2B integration's client-credentials token: no person, its organization's role."""
+    return mint_token(sub=None, role=role, org=org, org_type=role, scope=scope, client_id=client_id)
+
+
 @pytest.fixture(autouse=True)
 def _test_signing_keys():
     key_set.install(signing_jwks())
