@@ -1,12 +1,16 @@
-"""The committed gateway config is what the registry renders, and HAProxy accepts it."""
+"""The committed gateway config is what the registry renders, and HAProxy accepts it; a real
+HAProxy in front of tiny replicas limits rates, keeps replicas up through error answers and
+retries only the reads that a dying replica dropped."""
 
 import contextlib
 import csv
 import io
 import shutil
+import socket
 import subprocess
 import threading
 import time
+from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -36,7 +40,7 @@ def test_every_service_prefix_is_routed_to_its_replicas():
 
 # Port offsets no stack of a test run uses (dev 0, e2e 10000, check 20000), below the kernel's
 # range for outgoing connections (32768 and up), where a client socket could hold a port.
-FREE_OFFSETS = (21000, 22000)
+FREE_OFFSETS = (21000, 22000, 23000)
 
 
 def _haproxy() -> str:
@@ -154,3 +158,86 @@ def test_error_answers_never_mark_a_replica_down_and_the_client_cannot_claim_htt
     assert {a.headers["RateLimit-Limit"] for a in answers} == {"5000"}
     limit = [quoted.headers[f"RateLimit-{name}"] for name in ("Limit", "Remaining", "Reset")]
     assert limit == ["7", "6", "9"]
+
+
+class _DroppingReplica(BaseHTTPRequestHandler):
+    """A replica dying mid-request: healthy to probes, but it reads each API request and
+    closes the connection without a word, as a SIGKILLed one does. Counts what reached it."""
+
+    seen: Counter = Counter()
+
+    def _drop(self):
+        if self.path == "/healthz":
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        type(self).seen[self.command] += 1
+        self.close_connection = True
+
+    do_GET = do_POST = _drop
+
+    def log_message(self, *args):
+        pass
+
+
+class _AnsweringReplica(BaseHTTPRequestHandler):
+    def _answer(self):
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.send_response(200 if self.command == "GET" else 201)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, *args):
+        pass
+
+
+def _post_whole(port: int, path: str) -> int:
+    """POST a small JSON body in one write, head and body together: HAProxy then holds the
+    whole request and could replay it (a client that writes the body later would not show
+    whether HAProxy would). Returns the answer's status."""
+    body = b"{}"
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(head.encode() + body)
+        status_line = sock.makefile("rb").readline()
+    return int(status_line.split()[1])
+
+
+def test_a_read_a_dying_replica_dropped_is_retried_and_a_post_never_replayed(tmp_path):
+    """HAProxy answers a read the dropping replica swallowed from the other one; a POST that
+    reached it may have done its work, so it gets the 502 and is never sent twice."""
+    offset = FREE_OFFSETS[2]
+    dropping_port, answering_port = service("catalog").ports(offset)
+    _DroppingReplica.seen = Counter()
+    replicas = [
+        ThreadingHTTPServer(("127.0.0.1", dropping_port), _DroppingReplica),
+        ThreadingHTTPServer(("127.0.0.1", answering_port), _AnsweringReplica),
+    ]
+    for replica in replicas:
+        threading.Thread(target=replica.serve_forever, daemon=True).start()
+    stats = f"http://127.0.0.1:{GATEWAY_STATS_PORT + offset}/stats"
+    try:
+        with running_haproxy(tmp_path, offset) as base:
+            deadline = time.monotonic() + 15
+            while set(_server_states(stats, "be_catalog").values()) != {"UP"}:
+                assert time.monotonic() < deadline, _server_states(stats, "be_catalog")
+                time.sleep(0.2)
+            reads = [requests.get(f"{base}/api/catalog/drugs/", timeout=5) for _ in range(4)]
+            writes = []
+            while _DroppingReplica.seen["POST"] == 0 and len(writes) < 4:  # round robin: <= 2
+                writes.append(_post_whole(GATEWAY_PORT + offset, "/api/catalog/drugs/"))
+    finally:
+        for replica in replicas:
+            replica.shutdown()
+            replica.server_close()
+    assert [r.status_code for r in reads] == [200] * 4
+    assert _DroppingReplica.seen["GET"] >= 1, "no read reached the dropping replica"
+    assert _DroppingReplica.seen["POST"] == 1
+    assert writes == [201] * (len(writes) - 1) + [502]

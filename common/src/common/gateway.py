@@ -45,6 +45,9 @@ def render_haproxy(
         backends.append(
             f"""backend be_{svc.name}
     balance roundrobin
+    # A POST that reached a replica may have done its work: replaying it could place an order
+    # twice. METH_GET is GET and HEAD.
+    http-request disable-l7-retry unless METH_GET
     option httpchk
     http-check send meth GET uri /healthz
     http-check expect status 200
@@ -78,10 +81,13 @@ defaults
     log global
     option httplog
     option forwardfor
-    option redispatch
-    # Only connection failures are retried: a POST that reached a server is never replayed.
+    # Every retry goes to another replica: the one that failed may be dying.
+    option redispatch 1
     retries 3
-    retry-on conn-failure
+    # A replica killed mid-request drops its connections unanswered (502 to the client).
+    # Reads are retried then too; each backend keeps every other method to connection
+    # failures (disable-l7-retry), where the request never reached a server.
+    retry-on conn-failure empty-response response-timeout
     timeout connect 2s
     timeout client 30s
     timeout server 30s
