@@ -1,8 +1,11 @@
 from django.urls import include, path
 
 from common.urls import service_urlpatterns
+from inventory.metrics import metrics_view
 
 urlpatterns = [
+    # Before the common patterns: the first match wins, and this one refreshes the stock gauges.
+    path("metrics", metrics_view, name="metrics"),
     *service_urlpatterns("catalog"),
     path("api/catalog/", include("catalog.urls")),
     path("api/catalog/", include("inventory.urls")),

@@ -180,3 +180,19 @@ def reservation_get(*, reservation_id: int) -> Reservation | None:
         .prefetch_related(Prefetch("lines", queryset=lines))
         .first()
     )
+
+
+# The window of ``pharma_stock_expiring_units``: a month is what a distributor needs to move
+# short-dated stock (returns to the manufacturer, discounts) before it must be written off.
+EXPIRING_SOON_DAYS = 30
+
+
+def sellable_units_expiring(*, days: int = EXPIRING_SOON_DAYS) -> int:
+    """Units no order holds, in sellable lots that expire within ``days`` (today included).
+
+    One aggregate over ``inventory_lot_status_exp_idx`` (status, expiry_date): the rows read
+    are the window's lots only, however large the ledger grows.
+    """
+    today = timezone.localdate()
+    lots = Lot.objects.filter(sellable_q(today), expiry_date__lte=today + timedelta(days=days))
+    return lots.aggregate(units=Coalesce(Sum("available"), 0))["units"]
