@@ -6,13 +6,20 @@ pharmacy's prescriptions are absent from every list and page, as if they did not
 admins (superusers) see every pharmacy's. Every decision goes through the same services as
 the API, and every look at a document is streamed by a view that checks permissions and logs
 the read. Nothing here edits a prescription directly.
+
+The queue is worked oldest first: each row says how long it has waited, whose it is (the
+patient who uploaded it), what and who prescribed it. The review page shows the document
+itself: an image as it is, a PDF as its first page rendered on the server (``preview.py``).
 """
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
@@ -22,6 +29,7 @@ from prescriptions import services
 from prescriptions.actors import Actor
 from prescriptions.forms import ApproveForm, RejectForm
 from prescriptions.models import DocumentAccess, Prescription, PrescriptionEvent, QueuedPrescription
+from prescriptions.preview import preview_response
 from prescriptions.streaming import document_response
 
 Status = Prescription.Status
@@ -41,6 +49,27 @@ def visible_prescriptions(request, prescriptions):
     return prescriptions if scope is None else prescriptions.filter(pharmacy_id=scope)
 
 
+def with_patient_name(prescriptions):
+    """Each prescription with ``patient_name``: the name its upload event recorded (rx keeps
+    the patient's auth id only; the uploader is the patient)."""
+    upload = PrescriptionEvent.objects.filter(prescription=OuterRef("pk"), from_status="")
+    return prescriptions.annotate(
+        patient_name=Subquery(upload.order_by("at", "pk").values("by_name")[:1])
+    )
+
+
+def waiting_words(since, now) -> str:
+    """How long something has waited, as a pharmacist reads it at a glance."""
+    minutes = max(int((now - since).total_seconds() // 60), 0)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    return f"{minutes} min"
+
+
 class EventInline(ReadOnlyInline):
     model = PrescriptionEvent
     fields = ["at", "from_status", "to_status", "by_name", "by_id", "by_role", "reason", "notes"]
@@ -52,7 +81,16 @@ class ReviewAdmin(ReadOnlyAdmin):
 
     change_form_template = "admin/prescriptions/review_change_form.html"
     inlines = [EventInline]
-    list_display = ["id", "created_at", "drug_name", "quantity", "status", "claimed_by_name"]
+    list_display = [
+        "id",
+        "waiting",
+        "patient",
+        "drug_name",
+        "quantity",
+        "prescriber",
+        "status",
+        "claimed_by_name",
+    ]
     list_filter = ["status"]
     search_fields = ["=id", "drug_name", "drug_ndc", "prescriber_name", "prescriber_license"]
     fieldsets = [
@@ -61,6 +99,7 @@ class ReviewAdmin(ReadOnlyAdmin):
             {
                 "fields": [
                     "status",
+                    "patient",
                     "patient_id",
                     "drug_id",
                     "drug_name",
@@ -98,7 +137,23 @@ class ReviewAdmin(ReadOnlyAdmin):
     actions = ["claim_selected", "release_selected"]
 
     def get_queryset(self, request):
-        return visible_prescriptions(request, super().get_queryset(request))
+        return with_patient_name(visible_prescriptions(request, super().get_queryset(request)))
+
+    @admin.display(description="waiting", ordering="created_at")
+    def waiting(self, prescription: Prescription):
+        return format_html(
+            '<span class="rx-waiting" title="uploaded {}">{}</span>',
+            timezone.localtime(prescription.created_at).strftime("%Y-%m-%d %H:%M"),
+            waiting_words(prescription.created_at, timezone.now()),
+        )
+
+    @admin.display(description="patient")
+    def patient(self, prescription: Prescription) -> str:
+        return getattr(prescription, "patient_name", None) or f"patient {prescription.patient_id}"
+
+    @admin.display(description="prescriber", ordering="prescriber_name")
+    def prescriber(self, prescription: Prescription) -> str:
+        return f"{prescription.prescriber_name} ({prescription.prescriber_license})"
 
     def _url_name(self, view: str) -> str:
         return f"{self.opts.app_label}_{self.opts.model_name}_{view}"
@@ -106,6 +161,7 @@ class ReviewAdmin(ReadOnlyAdmin):
     def get_urls(self):
         views = [
             ("document", xframe_options_sameorigin(self.document_view)),
+            ("preview", self.preview_view),
             ("claim", require_POST(self.claim_view)),
             ("release", require_POST(self.release_view)),
             ("approve", require_POST(self.approve_view)),
@@ -131,7 +187,7 @@ class ReviewAdmin(ReadOnlyAdmin):
         holding = prescription.status == Status.IN_REVIEW and prescription.claimed_by == actor.id
         urls = {
             name: reverse(f"admin:{self._url_name(name)}", args=[prescription.pk])
-            for name in ("document", "claim", "release", "approve", "reject")
+            for name in ("document", "preview", "claim", "release", "approve", "reject")
         }
         return {
             "rx_urls": urls,
@@ -146,21 +202,39 @@ class ReviewAdmin(ReadOnlyAdmin):
 
     # -- the document -----------------------------------------------------------------------
 
-    def document_view(self, request, pk: int):
+    def _open_document(self, request, pk: int):
+        """The prescription and its document, open, once the read is logged."""
         if not any(request.user.has_perm(name) for name in VIEW_PERMISSIONS):
             raise PermissionDenied
         # Any status (a decided prescription's page still shows it), own pharmacy only.
         prescription = get_object_or_404(
             visible_prescriptions(request, Prescription.objects.all()), pk=pk
         )
-        handle = services.document_open(
-            prescription=prescription,
-            reader=Actor.from_admin_request(request),
-            channel=DocumentAccess.Channel.ADMIN,
-            request_id=getattr(request, "request_id", ""),
-        )
-        # Inline: the review page renders it in a sandboxed frame (streaming.py).
+        try:
+            handle = services.document_open(
+                prescription=prescription,
+                reader=Actor.from_admin_request(request),
+                channel=DocumentAccess.Channel.ADMIN,
+                request_id=getattr(request, "request_id", ""),
+            )
+        except NotFound as exc:
+            raise Http404(exc.detail) from exc
+        return prescription, handle
+
+    def document_view(self, request, pk: int):
+        prescription, handle = self._open_document(request, pk)
+        # Inline (sandboxed, unsniffable: streaming.py), for the download link and images.
         return document_response(prescription, handle, inline=True)
+
+    def preview_view(self, request, pk: int):
+        """What the review page shows: an image as it is; a PDF's first page as a PNG drawn
+        on the server, so the browser never renders the patient's PDF."""
+        prescription, handle = self._open_document(request, pk)
+        if prescription.document_type.startswith("image/"):
+            return document_response(prescription, handle, inline=True)
+        with handle:
+            data = handle.read()
+        return preview_response(data, prescription_id=prescription.pk)
 
     # -- decisions ----------------------------------------------------------------------------
 

@@ -2,16 +2,24 @@
 metadata (streamed by a view that checks permissions and logs the read), approve or reject
 through the same services as the API."""
 
+import io
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from PIL import Image
 
+from prescriptions.actors import Actor
 from prescriptions.models import DocumentAccess, Prescription, PrescriptionEvent
+from prescriptions.preview import PREVIEW_WIDTH_PX
 from prescriptions.sample_documents import pdf_document
+from prescriptions.services.transitions import event_write
+from prescriptions.storage import document_storage
 from tests.conftest import PHARMACIST_ID, sign_in, sign_in_as_admin
 from tests.factories import PrescriptionFactory
 
@@ -49,6 +57,28 @@ def test_the_queue_lists_waiting_prescriptions_oldest_first(phil):
     response = phil.get(QUEUE)
     assert response.status_code == 200
     assert [p.pk for p in response.context["cl"].result_list] == [first.pk, second.pk]
+
+
+def test_each_queue_row_says_how_long_whose_what_and_who_prescribed(phil):
+    now = timezone.now()
+    old = PrescriptionFactory(created_at=now - timedelta(days=2, hours=3))
+    recent = PrescriptionFactory(
+        created_at=now - timedelta(minutes=7), prescriber_name="Dr. Lisa Cuddy"
+    )
+    uploader = Actor(id=old.patient_id, name="patricia", role="patient")
+    for prescription in (old, recent):
+        event_write(prescription=prescription, from_status="", by=uploader, reason="uploaded")
+    html = phil.get(QUEUE).content.decode()
+    body = re.search(r"<tbody>(.*)</tbody>", html, re.S).group(1)
+    rows = re.findall(r"<tr>.*?</tr>", body, re.S)
+    assert len(rows) == 2
+    assert "2 d 3 h" in rows[0] and "7 min" in rows[1]  # oldest first
+    assert all("patricia" in row and "Demo Drug 1 10 mg Tablet" in row for row in rows)
+    assert "Dr. Gregory House (MD-123456)" in rows[0]
+    assert "Dr. Lisa Cuddy (MD-123456)" in rows[1]
+    # A prescription whose upload event is missing still names its patient by id.
+    PrescriptionFactory(created_at=now)
+    assert f"patient {old.patient_id}" in phil.get(QUEUE).content.decode()
 
 
 def test_the_queue_takes_as_many_queries_for_2_rows_as_for_40(phil):
@@ -89,31 +119,75 @@ def test_two_pharmacists_cannot_both_hold_one(client):
 def test_the_review_page_shows_the_image_beside_the_metadata(phil):
     prescription = PrescriptionFactory()
     html = phil.get(page(prescription)).content.decode()
-    assert f'<img src="{page(prescription, "document")}"' in html
+    assert f'<img src="{page(prescription, "preview")}"' in html
     assert prescription.drug_name in html and prescription.prescriber_license in html
     assert "Claim for review" in html and 'id="rx-approve"' not in html
     assert DocumentAccess.objects.count() == 0  # the page itself reads no document
 
 
-def test_a_pdf_is_previewed_in_a_sandboxed_frame_that_runs_no_script(phil):
-    # A PDF that carries JavaScript, as an attacker would upload it.
-    scripted = pdf_document(["Rx"]).replace(
+def test_a_pdf_is_previewed_as_its_first_page_drawn_on_the_server(phil):
+    # A PDF that carries JavaScript, as an attacker would upload it: the browser never gets
+    # it to render, only a picture of its first page.
+    scripted = pdf_document(["Rx: amoxicillin 500 mg", "Dr. Gregory House"]).replace(
         b"%%EOF", b"% /OpenAction << /S /JavaScript /JS (app.alert(1)) >>\n%%EOF"
     )
     prescription = PrescriptionFactory(content=scripted, document_type="application/pdf")
     html = phil.get(page(prescription)).content.decode()
-    frame = re.search(r"<iframe[^>]*>", html).group(0)
-    assert f'src="{page(prescription, "document")}"' in frame
-    assert 'sandbox=""' in frame  # no allow-scripts, no allow-same-origin: nothing at all
-    assert "allow-" not in frame and "<object" not in html and "<embed" not in html
-    response = phil.get(page(prescription, "document"))
+    assert f'<img src="{page(prescription, "preview")}"' in html
+    assert "First page of the PDF" in html
+    assert "<iframe" not in html and "<object" not in html and "<embed" not in html
+    response = phil.get(page(prescription, "preview"))
     assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Type"] == "image/png"
     assert response["Content-Security-Policy"] == "sandbox"
-    assert response["X-Frame-Options"] == "SAMEORIGIN"
     assert response["X-Content-Type-Options"] == "nosniff"
-    # Inline only here: the preview frame must render it, not download it.
-    assert response["Content-Disposition"].startswith("inline;")
+    assert response["X-Page-Count"] == "1"
+    picture = Image.open(io.BytesIO(response.content)).convert("L")
+    # US Letter at the preview's width, and the text is drawn: dark pixels in the top third.
+    assert picture.width == PREVIEW_WIDTH_PX
+    assert abs(picture.height - PREVIEW_WIDTH_PX * 792 / 612) <= 1
+    top = picture.crop((0, 0, picture.width, picture.height // 3))
+    assert top.getextrema()[0] < 80
+    assert picture.crop((0, picture.height // 2, picture.width, picture.height)).getextrema() == (
+        255,
+        255,
+    )
+    read = DocumentAccess.objects.get()
+    assert (read.prescription_id, read.reader_name, read.channel) == (
+        prescription.pk,
+        "phil",
+        "admin",
+    )
+    # The whole file is still there to download, sandboxed.
+    download = phil.get(page(prescription, "document"))
+    assert download["Content-Security-Policy"] == "sandbox"
+    assert download["Content-Type"] == "application/pdf"
+    assert download["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_pdf_pdfium_cannot_read_is_previewed_as_a_notice(phil):
+    broken = b"%PDF-1.4\n" + b"\x00" * 200 + b"\nstartxref\n9\n%%EOF\n"
+    prescription = PrescriptionFactory(content=broken, document_type="application/pdf")
+    response = phil.get(page(prescription, "preview"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert response["X-Page-Count"] == "0"
+    assert Image.open(io.BytesIO(response.content)).size == (PREVIEW_WIDTH_PX, 120)
+    assert DocumentAccess.objects.count() == 1
+
+
+def test_an_image_is_previewed_as_uploaded(phil):
+    prescription = PrescriptionFactory()
+    response = phil.get(page(prescription, "preview"))
+    assert response["Content-Type"] == "image/png"
+    assert response["Content-Security-Policy"] == "sandbox"
+    assert b"".join(response.streaming_content) == prescription_document(prescription)
+    assert DocumentAccess.objects.count() == 1
+
+
+def prescription_document(prescription) -> bytes:
+    with document_storage().open(prescription.document_name, "rb") as handle:
+        return handle.read()
 
 
 def test_every_admin_preview_is_logged(phil):
@@ -133,6 +207,7 @@ def test_staff_without_the_permission_see_neither_queue_nor_documents(client):
     prescription = PrescriptionFactory()
     assert client.get(QUEUE).status_code == 403
     assert client.get(page(prescription, "document")).status_code == 403
+    assert client.get(page(prescription, "preview")).status_code == 403
     assert client.post(page(prescription, "claim")).status_code == 403
     assert DocumentAccess.objects.count() == 0
     assert Prescription.objects.get().status == "pending_review"
