@@ -1,10 +1,16 @@
 """Back office for stock: lots (with quarantine, release and recall actions that call the
-same services as the API), the read-only ledger and reservations."""
+same services as the API), the read-only ledger and reservations.
+
+The lots list is a stock clerk's daily screen: soonest expiry first, the expiry coloured by
+urgency, and status, warehouse and on-hand / reserved / available all in view at 1280 px
+(long drug names are cut to one line, the full name in their tooltip)."""
 
 from datetime import timedelta
 
 from django.contrib import admin, messages
+from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from catalog.principals import staff_actor_label
 from common.admin import ReadOnlyAdmin, ReadOnlyInline, admin_organization_scope
@@ -17,12 +23,29 @@ from inventory.models import (
     Movement,
     Reservation,
     ReservationEvent,
+    Shipment,
 )
 from inventory.selectors import lot_list
 from inventory.services import lot_recall, lot_transition
 
 # Staff of this role see and change only their own organization's stock.
 STAFF_ROLE = "distributor"
+RECALL_RESULT_TEMPLATE = "admin/inventory/recall_result.html"
+# How the lots list colours an expiry date: (at most this many days away, CSS class).
+# Thirty days is about the shortest shelf life a hospital accepts; ninety is the window the
+# expiry report and the "expiring soon" filter use.
+EXPIRY_URGENCY = [(-1, "expired"), (30, "critical"), (90, "soon")]
+
+
+def expiry_urgency(expiry_date, today) -> tuple[str, str]:
+    """The urgency class and words of an expiry date, as the lots list colours it."""
+    days = (expiry_date - today).days
+    css = next((css for horizon, css in EXPIRY_URGENCY if days <= horizon), "ok")
+    if days < 0:
+        return css, f"expired {-days} d ago"
+    if days == 0:
+        return css, "expires today"
+    return css, f"in {days} d"
 
 
 class ExpiryWindowFilter(admin.SimpleListFilter):
@@ -61,8 +84,19 @@ class LotEventInline(ReadOnlyInline):
     ordering = ["created_at"]
 
 
+class ShipmentInline(ReadOnlyInline):
+    """Every shipment that carried the lot: whom a recall must reach."""
+
+    model = Shipment
+    fields = ["shipped_at", "order_ref", "buyer_org", "quantity"]
+    readonly_fields = fields
+    ordering = ["shipped_at", "pk"]
+    verbose_name_plural = "shipments that carried this lot"
+
+
 def _transition_action(model_admin, request, queryset, *, action, verb, apply):
-    """Ask for a reason, then ``apply(lot, actor, reason, owner_org)`` on each lot."""
+    """Ask for a reason, then ``apply(lot, actor, reason, owner_org)`` on each lot; a
+    non-None answer of the last call is the page shown instead of the list."""
     form = ReasonForm(request.POST if "apply" in request.POST else None)
     if not form.is_valid():
         return action_page(
@@ -86,6 +120,18 @@ def _transition_action(model_admin, request, queryset, *, action, verb, apply):
     return None
 
 
+def _recall_result_page(model_admin, request, recalls: list) -> TemplateResponse:
+    """After a recall: each recalled lot with every shipment it reached (the recall notices'
+    addressees), so the clerk sees them without opening each lot."""
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": "Recalled lots and the shipments they reached",
+        "opts": model_admin.model._meta,
+        "recalls": recalls,
+    }
+    return TemplateResponse(request, RECALL_RESULT_TEMPLATE, context)
+
+
 def _status_change(to: LotStatus):
     def apply(lot, actor, reason, scope):
         result = lot_transition(lot_id=lot.pk, to=to, actor=actor, reason=reason, owner_org=scope)
@@ -102,19 +148,52 @@ def _status_change(to: LotStatus):
 class LotAdmin(ReadOnlyAdmin):
     list_display = [
         "lot_number",
-        "drug",
+        "drug_label",
         "warehouse",
-        "expiry_date",
-        "status",
+        "expiry",
+        "status_label",
         "on_hand",
         "reserved",
         "available",
     ]
+    list_display_links = ["lot_number"]
     list_filter = ["status", ExpiryWindowFilter, "warehouse"]
     search_fields = ["lot_number", "drug__ndc", "drug__gtin", "drug__name"]
     list_select_related = ["drug", "warehouse"]
-    inlines = [LotEventInline]
+    list_per_page = 50
+    ordering = ["expiry_date", "pk"]
+    inlines = [LotEventInline, ShipmentInline]
     actions = ["quarantine", "release", "recall"]
+
+    class Media:
+        css = {"all": ["inventory/lots.css"]}
+
+    @admin.display(description="drug", ordering="drug__name")
+    def drug_label(self, lot: Lot):
+        return format_html(
+            '<span class="lot-drug" title="{} — NDC {}">{}</span>',
+            lot.drug.name,
+            lot.drug.ndc,
+            lot.drug.name,
+        )
+
+    @admin.display(description="expiry", ordering="expiry_date")
+    def expiry(self, lot: Lot):
+        css, words = expiry_urgency(lot.expiry_date, timezone.localdate())
+        return format_html(
+            '<span class="lot-expiry lot-expiry-{}" data-urgency="{}">{} <small>{}</small></span>',
+            css,
+            css,
+            lot.expiry_date.isoformat(),
+            words,
+        )
+
+    @admin.display(description="status", ordering="status")
+    def status_label(self, lot: Lot):
+        # What sells: a lot still "available" past its expiry date is expired (the selector's
+        # effective status), whether or not the nightly job has marked it yet.
+        status = getattr(lot, "current_status", lot.status)
+        return format_html('<span class="lot-status lot-status-{}">{}</span>', status, status)
 
     def get_queryset(self, request):
         return lot_list(
@@ -144,13 +223,20 @@ class LotAdmin(ReadOnlyAdmin):
 
     @admin.action(description="Recall selected lots", permissions=["change"])
     def recall(self, request, queryset):
+        recalls = []
+
         def apply(lot, actor, reason, scope):
             result = lot_recall(lot_id=lot.pk, actor=actor, reason=reason, owner_org=scope)
-            return f"recalled; it went out in {result.shipments.count()} shipment(s)"
+            shipments = list(result.shipments)
+            recalls.append({"lot": lot, "shipments": shipments})
+            return f"recalled; it went out in {len(shipments)} shipment(s)"
 
-        return _transition_action(
+        page = _transition_action(
             self, request, queryset, action="recall", verb="recall", apply=apply
         )
+        if page is None and recalls:
+            return _recall_result_page(self, request, recalls)
+        return page
 
 
 @admin.register(Movement)
