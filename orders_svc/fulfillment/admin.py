@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from common.admin import ReadOnlyAdmin
+from common.admin import ReadOnlyAdmin, admin_organization_scope
 from fulfillment.models import ChargebackReport, TransactionRecord
 
 
@@ -12,6 +12,12 @@ class TransactionRecordAdmin(ReadOnlyAdmin):
     list_select_related = ["order"]
     search_fields = ["order__number"]
     readonly_fields = ["order", "created_at", "document"]
+
+    def get_queryset(self, request):
+        # A distributor's staff see the records of the orders their organization fulfilled.
+        records = super().get_queryset(request)
+        scope = admin_organization_scope(request, role="distributor")
+        return records if scope is None else records.filter(order__seller_org=scope)
 
 
 @admin.register(ChargebackReport)
