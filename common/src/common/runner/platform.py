@@ -22,6 +22,12 @@ from common.runner.services import manage, service_env
 
 BOOT_TIMEOUT_SECONDS = 90
 GATEWAY_TIMEOUT_SECONDS = 30
+# A process that dies is started again, as compose and Kubernetes restart containers: after
+# a second, then twice as long each time it dies again soon (a crash loop), at most this long.
+RESTART_FIRST_DELAY_SECONDS = 1.0
+RESTART_MAX_DELAY_SECONDS = 30.0
+# One that ran this long before dying had a fresh fault, not a loop: back to the first delay.
+RESTART_RESET_AFTER_SECONDS = 60.0
 DEMO_ACCOUNTS = [
     "admin",
     "distributor",
@@ -99,7 +105,7 @@ def up(profile: Profile, *, embedded: bool = False, fresh: bool = False) -> None
         manage(["seed_demo_orders"], infra, profile, services=[service("orders")])
         _banner(profile)
         threading.Thread(target=run_jobs, args=(infra, profile, stop, say), daemon=True).start()
-        _watch(children, stop)
+        _watch(profile, children, stop)
     finally:
         say("stopping")
         processes.stop_all(children)
@@ -200,15 +206,25 @@ def gateway_server_states(profile: Profile) -> dict[str, str]:
 
 
 def _record(profile: Profile, children) -> None:
-    entries = [{"name": c.name, "pid": c.process.pid, "argv0": c.process.args[0]} for c in children]
+    """pids.json, for ``down`` and the fault tests; rewritten whole (a reader never sees half)
+    whenever a child is restarted."""
+    entries = [
+        {
+            "name": c.name,
+            "pid": c.process.pid,
+            "argv0": processes.program(c.process.pid) or c.process.args[0],
+        }
+        for c in children
+    ]
     runner = {
         "name": "runner",
         "pid": os.getpid(),
         "argv0": Path("/proc/self/cmdline").read_bytes().split(b"\0")[0].decode(),
     }
-    (profile.run_dir / "pids.json").write_text(
-        json.dumps({"runner": runner, "children": entries}, indent=2)
-    )
+    pids_file = profile.run_dir / "pids.json"
+    partial = pids_file.with_suffix(".json.tmp")
+    partial.write_text(json.dumps({"runner": runner, "children": entries}, indent=2))
+    partial.replace(pids_file)
 
 
 def _banner(profile: Profile) -> None:
@@ -228,14 +244,48 @@ def _banner(profile: Profile) -> None:
         say(line)
 
 
-def _watch(children, stop) -> None:
-    reported = set()
+def _watch(profile: Profile, children: list[processes.Child], stop) -> None:
+    """Until ``stop``: start again, with the same command, environment and port, every child
+    that died, after a backoff; never once stopping has begun. ``children`` is updated in
+    place (``stop_all`` stops the new processes) and so is pids.json (``down`` does)."""
+    delays: dict[str, float] = {}  # the backoff of each child's latest restart
+    due: dict[int, float] = {}  # index in children -> when it is started again
     while not stop.wait(0.5):
-        for child in children:
-            if child.process.poll() is not None and child.name not in reported:
-                reported.add(child.name)
+        now = time.monotonic()
+        for i, child in enumerate(children):
+            if child.process.poll() is None:
+                continue
+            if i not in due:
+                # What is left of its group goes too (a SIGKILLed gunicorn master's workers
+                # would go on holding the port); the group is the dead master's own.
+                processes.signal_group(child.process.pid, signal.SIGKILL)
+                ran = now - child.started_at
+                delay = (
+                    RESTART_FIRST_DELAY_SECONDS
+                    if ran >= RESTART_RESET_AFTER_SECONDS or child.name not in delays
+                    else min(RESTART_MAX_DELAY_SECONDS, 2 * delays[child.name])
+                )
+                delays[child.name] = delay
+                due[i] = now + delay
                 code = child.process.returncode
-                say(f"warning: {child.name} exited (code {code}): {child.last_log_line()}")
+                say(
+                    f"warning: {child.name} exited (code {code}) after {ran:.0f}s: "
+                    f"{child.last_log_line()}; restarting it in {delay:.0f}s"
+                )
+            elif now >= due[i] and not stop.is_set():
+                del due[i]
+                children[i] = _restart(child)
+                _record(profile, children)
+                say(f"restarted {child.name} (pid {children[i].process.pid})")
+
+
+def _restart(child: processes.Child) -> processes.Child:
+    # FIELD-NOTES: a replica's Prometheus multiprocess directory is emptied before each start.
+    prom_dir = child.env.get("PROMETHEUS_MULTIPROC_DIR")
+    if prom_dir:
+        shutil.rmtree(prom_dir, ignore_errors=True)
+        Path(prom_dir).mkdir(parents=True)
+    return processes.restart(child)
 
 
 def down(profile: Profile) -> None:

@@ -7,7 +7,7 @@ import signal
 import socket
 import subprocess
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from common.runner import RunnerError
@@ -21,6 +21,11 @@ class Child:
     process: subprocess.Popen
     log_path: Path
     port: int | None = None
+    # How it was started, so that it can be started again the same way (``restart``).
+    cmd: list[str] = field(default_factory=list)
+    cwd: Path | None = None
+    env: dict = field(default_factory=dict)
+    started_at: float = field(default_factory=time.monotonic)
 
     def last_log_line(self) -> str:
         try:
@@ -54,26 +59,38 @@ def start(
         process = subprocess.Popen(
             cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
-    return Child(name, process, log_path, port)
+    return Child(name, process, log_path, port, cmd=cmd, cwd=cwd, env=env)
+
+
+def restart(child: Child) -> Child:
+    """The same command, directory, environment, log and port, started anew."""
+    return start(
+        child.name,
+        child.cmd,
+        cwd=child.cwd,
+        env=child.env,
+        log_dir=child.log_path.parent,
+        port=child.port,
+    )
 
 
 def stop_all(children: list[Child]) -> None:
     """SIGTERM every group, wait for a graceful exit, then SIGKILL what is left."""
     for child in children:
-        _signal_group(child.process.pid, signal.SIGTERM)
+        signal_group(child.process.pid, signal.SIGTERM)
     deadline = time.monotonic() + STOP_GRACE_SECONDS
     for child in children:
         try:
             child.process.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
-            _signal_group(child.process.pid, signal.SIGKILL)
+            signal_group(child.process.pid, signal.SIGKILL)
             child.process.wait()
 
 
 def stop_recorded(recorded: list[dict], *, group: bool = True) -> None:
     """Stop processes (or their groups) recorded by an earlier runner (``down``), skipping any
     pid that now belongs to another program."""
-    send = _signal_group if group else _signal_process
+    send = signal_group if group else _signal_process
     pids = [entry["pid"] for entry in recorded if _runs(entry["pid"], entry["argv0"])]
     for pid in pids:
         send(pid, signal.SIGTERM)
@@ -84,12 +101,24 @@ def stop_recorded(recorded: list[dict], *, group: bool = True) -> None:
         send(pid, signal.SIGKILL)
 
 
+def program(pid: int, *, wait_seconds: float = 1.0) -> str | None:
+    """The process' argv[0] as the kernel has it: for a script, its interpreter (gunicorn's is
+    the venv's python), which is what ``stop_recorded`` compares; None once it is gone. Just
+    after ``Popen`` returns the new program's arguments may not be in place yet (its
+    close-on-exec descriptors close before they are): wait for them a moment."""
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            first = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0]
+        except OSError:
+            return None
+        if first or time.monotonic() >= deadline:
+            return first.decode(errors="replace") or None
+        time.sleep(0.01)
+
+
 def _runs(pid: int, argv0: str) -> bool:
-    try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-    except OSError:
-        return False
-    return bool(cmdline) and cmdline[0].decode(errors="replace") == argv0
+    return program(pid, wait_seconds=0) == argv0
 
 
 def _alive(pid: int) -> bool:
@@ -105,6 +134,6 @@ def _signal_process(pid: int, sig: int) -> None:
         os.kill(pid, sig)
 
 
-def _signal_group(pid: int, sig: int) -> None:
+def signal_group(pid: int, sig: int) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, sig)
