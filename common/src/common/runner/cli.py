@@ -6,7 +6,10 @@ import subprocess
 import sys
 import tempfile
 
+from common.compose import render_compose, render_compose_haproxy, render_postgres_init
 from common.gateway import render_haproxy
+from common.observability.dashboards import DASHBOARDS, render_dashboard
+from common.observability.prometheus import render_prometheus_compose, render_prometheus_native
 from common.registry import SERVICES
 from common.runner import RunnerError, platform
 from common.runner.infra import create_databases, resolve
@@ -72,13 +75,29 @@ def _check_services(infra, profile) -> None:
         )
 
 
+def rendered_deploy_files() -> list[tuple]:
+    """(path, text) of the compose and observability files rendered from the registry."""
+    return [
+        (ROOT / "compose.yaml", render_compose()),
+        (ROOT / "deploy" / "compose" / "haproxy" / "haproxy.cfg", render_compose_haproxy()),
+        (ROOT / "deploy" / "compose" / "postgres" / "10-databases.sql", render_postgres_init()),
+        (ROOT / "observability" / "prometheus" / "native.yml", render_prometheus_native()),
+        (ROOT / "observability" / "prometheus" / "compose.yml", render_prometheus_compose()),
+        *(
+            (ROOT / "observability" / "grafana" / "dashboards" / name, render_dashboard(name))
+            for name in DASHBOARDS
+        ),
+    ]
+
+
 def cmd_render_config(args) -> int:
     for path, text in [
         (HAPROXY_CONFIG, render_haproxy()),
         (ROOT / "traefik" / "traefik.yml", render_traefik_static()),
         (ROOT / "traefik" / "dynamic.yml", render_traefik_dynamic()),
+        *rendered_deploy_files(),
     ]:
-        path.parent.mkdir(exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
         platform.say(f"wrote {path.relative_to(ROOT)}")
     return 0
@@ -140,7 +159,7 @@ def main(argv: list[str]) -> int:
         (
             "render-config",
             cmd_render_config,
-            "render haproxy/haproxy.cfg and traefik/ from the registry",
+            "render haproxy/haproxy.cfg, traefik/, deploy/compose/ and observability/ configs",
         ),
         ("test", cmd_test, "lint, checks and every test suite"),
     ]:
