@@ -9,6 +9,7 @@ urlpatterns = [
     *service_urlpatterns("catalog"),
     path("api/catalog/", include("catalog.urls")),
     path("api/catalog/", include("inventory.urls")),
+    path("api/catalog/", include("scanning.urls")),
 ]
 
 handler400 = "common.errors.bad_request_view"

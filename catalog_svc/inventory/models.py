@@ -251,3 +251,44 @@ class Shipment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} of lot {self.lot_id} to org {self.buyer_org} ({self.order_ref})"
+
+
+class SerialStatus(models.TextChoices):
+    IN_STOCK = "in_stock"
+    SHIPPED = "shipped"
+
+
+class SerialNumber(models.Model):
+    """One serialized package (GTIN + serial, DSCSA's product identifier) received into a lot;
+    when it leaves with a shipment, which one. A serial is unique per GTIN (drug)."""
+
+    drug = models.ForeignKey(Drug, on_delete=models.PROTECT, related_name="+")
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="serials")
+    serial = models.CharField(max_length=20)  # GS1 AI (21): up to 20 characters
+    status = models.CharField(
+        max_length=10, choices=SerialStatus.choices, default=SerialStatus.IN_STOCK
+    )
+    receipt = models.ForeignKey(
+        Receipt, on_delete=models.PROTECT, null=True, blank=True, related_name="serials"
+    )
+    shipment = models.ForeignKey(
+        Shipment, on_delete=models.PROTECT, null=True, blank=True, related_name="serials"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["drug", "serial"], name="inventory_serial_unique"),
+            models.CheckConstraint(
+                condition=Q(status="in_stock", shipment__isnull=True)
+                | Q(status="shipped", shipment__isnull=False),
+                name="inventory_serial_shipped_has_shipment",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["lot", "status", "id"], name="inventory_serial_lot_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"serial {self.serial} of lot {self.lot_id}"

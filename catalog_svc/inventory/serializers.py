@@ -9,6 +9,7 @@ from inventory.models import AdjustmentReason, Lot, Movement, Shipment
 
 MAX_QUANTITY = 10_000_000
 MAX_RECEIPT_LINES = 1000
+MAX_SERIALS_PER_LINE = 10_000
 
 
 class LotOut(serializers.ModelSerializer):
@@ -64,10 +65,31 @@ class RecallOut(serializers.Serializer):
 
 
 class ReceiptLineIn(serializers.Serializer):
-    drug = serializers.IntegerField(min_value=1)
-    lot_number = serializers.CharField(max_length=40)
-    expiry_date = serializers.DateField()
-    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
+    """A line as typed (drug, lot number, expiry, quantity) or as scanned (``barcode``, a GS1
+    element string naming GTIN, expiry, lot and perhaps a serial; see ``scanning``). With
+    ``serials`` (one per package) the quantity is their count."""
+
+    barcode = serializers.CharField(max_length=200, required=False)
+    drug = serializers.IntegerField(min_value=1, required=False)
+    lot_number = serializers.CharField(max_length=40, required=False)
+    expiry_date = serializers.DateField(required=False)
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY, required=False)
+    serials = serializers.ListField(
+        child=serializers.CharField(max_length=20),
+        required=False,
+        allow_empty=False,
+        max_length=MAX_SERIALS_PER_LINE,
+    )
+
+    def validate(self, attrs):
+        typed = [name for name in ("drug", "lot_number", "expiry_date") if name in attrs]
+        if "barcode" in attrs and typed:
+            raise serializers.ValidationError("Give a barcode or drug, lot and expiry, not both.")
+        if "barcode" not in attrs and len(typed) < 3:
+            raise serializers.ValidationError("Give a barcode, or drug, lot_number and expiry.")
+        if "quantity" not in attrs and "serials" not in attrs and "barcode" not in attrs:
+            raise serializers.ValidationError({"quantity": ["This field is required."]})
+        return attrs
 
 
 class ReceiptIn(serializers.Serializer):

@@ -23,6 +23,23 @@ from inventory.serializers import (
     ReturnIn,
 )
 from inventory.services import ReceiptLineIn, adjustment_create, receipt_create, stock_return
+from scanning.selectors import receipt_line_from_scan
+
+
+def _receipt_line(line: dict) -> ReceiptLineIn:
+    """A typed line as it is; a scanned one through the barcode (``scanning``)."""
+    if "barcode" in line:
+        return receipt_line_from_scan(
+            barcode=line["barcode"], quantity=line.get("quantity"), serials=line.get("serials")
+        )
+    serials = tuple(line.get("serials", ()))
+    return ReceiptLineIn(
+        drug=line["drug"],
+        lot_number=line["lot_number"],
+        expiry_date=line["expiry_date"],
+        quantity=line.get("quantity", len(serials)),
+        serials=serials,
+    )
 
 
 class ReceiptCreateApi(APIView):
@@ -37,7 +54,7 @@ class ReceiptCreateApi(APIView):
         data = payload.validated_data
         receipt = receipt_create(
             warehouse_id=data["warehouse"],
-            lines=[ReceiptLineIn(**line) for line in data["lines"]],
+            lines=[_receipt_line(line) for line in data["lines"]],
             actor=actor_label(request.user),
             owner_org=owner_scope(request.user),
         )

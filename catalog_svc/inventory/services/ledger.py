@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils import timezone
 
@@ -21,6 +21,7 @@ from inventory.models import (
     MovementKind,
     Receipt,
     Reservation,
+    SerialNumber,
 )
 from inventory.selectors import lot_get
 
@@ -35,6 +36,7 @@ class ReceiptLineIn:
     lot_number: str
     expiry_date: date
     quantity: int
+    serials: tuple[str, ...] = ()  # one per package, when the packages are serialized
 
 
 def refused(code: str, message: str, field: str | None = None) -> ValidationFailed:
@@ -102,6 +104,38 @@ def _validate_receipt_lines(lines: Sequence[ReceiptLineIn], today: date) -> None
                 "duplicate_line", f"Lot {line.lot_number} appears twice; use one line.", "lines"
             )
         seen.add((line.drug, line.lot_number))
+        if line.serials and len(line.serials) != line.quantity:
+            raise refused(
+                "serial_quantity_mismatch",
+                f"Lot {line.lot_number}: {len(line.serials)} serials for {line.quantity} packages.",
+                "lines",
+            )
+    serials = [(line.drug, serial) for line in lines for serial in line.serials]
+    if len(set(serials)) != len(serials):
+        raise refused("duplicate_serial", "A serial appears twice in the receipt.", "lines")
+
+
+def _serials_record(received: list, receipt: Receipt) -> None:
+    """The serialized packages of a receipt; a GTIN's serial is on file once, ever (409)."""
+    rows = [
+        SerialNumber(drug_id=line.drug, lot=lot, serial=serial, receipt=receipt)
+        for lot, line in received
+        for serial in line.serials
+    ]
+    if not rows:
+        return
+    try:
+        with transaction.atomic():
+            SerialNumber.objects.bulk_create(rows)
+    except IntegrityError:
+        on_file = SerialNumber.objects.filter(
+            drug_id__in={row.drug_id for row in rows}, serial__in={row.serial for row in rows}
+        ).values_list("serial", flat=True)
+        raise Conflict(
+            f"Serials already on file: {', '.join(sorted(on_file)[:20])}.",
+            code="duplicate_serial",
+            extra={"serials": sorted(on_file)},
+        ) from None
 
 
 def receipt_create(
@@ -186,6 +220,7 @@ def receipt_create(
             )
             for lot, line in received
         )
+        _serials_record(received, receipt)
     return receipt
 
 

@@ -35,6 +35,7 @@ from inventory.services.holds import (
     stock_hold,
 )
 from inventory.services.ledger import stock_move
+from inventory.services.serials import serials_ship
 
 EXPIRY_ACTOR = "system:reservation_expiry"
 MAX_LINES = 200
@@ -289,7 +290,7 @@ def reservation_commit(
                 reference=reservation.reference,
                 reservation=reservation,
             )
-        Shipment.objects.bulk_create(
+        shipments = Shipment.objects.bulk_create(
             Shipment(
                 reservation=reservation,
                 lot_id=allocation.lot_id,
@@ -301,6 +302,7 @@ def reservation_commit(
             )
             for allocation in allocations
         )
+        serials_ship(shipments=shipments)
         reservation.buyer_org, reservation.shipped_at = buyer_org, shipped_at
         reservation_transition(
             reservation=reservation,
