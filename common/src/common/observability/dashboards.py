@@ -9,6 +9,7 @@ Queries use the labels every target carries (``service``, ``replica``; see
 """
 
 import json
+import re
 
 from common.registry import REPLICAS, SERVICES
 
@@ -330,3 +331,41 @@ DASHBOARDS = {
 
 def render_dashboard(name: str) -> str:
     return json.dumps(DASHBOARDS[name](), indent=2, ensure_ascii=False) + "\n"
+
+
+_PROMQL_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_PROMQL_GROUPING = re.compile(
+    r"\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)", re.IGNORECASE
+)
+_PROMQL_WORD = re.compile(r"[A-Za-z_:][A-Za-z0-9_:]*")
+_PROMQL_KEYWORDS = {"and", "or", "unless", "bool", "offset", "by", "without", "inf", "nan"}
+
+
+def metric_names(expr: str) -> set[str]:
+    """The metric names a PromQL expression reads (not functions, labels or keywords)."""
+    text = _PROMQL_STRING.sub('""', expr)
+    text = re.sub(r"\{[^}]*\}", "", text)  # label matchers, Grafana variables in them
+    text = re.sub(r"\[[^\]]*\]", "", text)  # ranges and subqueries
+    text = _PROMQL_GROUPING.sub("", text)
+    text = re.sub(r"(?<![A-Za-z0-9_:])\d[\w.]*", "", text)  # numbers and durations (offset 1h)
+    names = set()
+    for match in _PROMQL_WORD.finditer(text):
+        word = match.group(0)
+        if text[match.end() :].lstrip().startswith("(") or word.lower() in _PROMQL_KEYWORDS:
+            continue
+        names.add(word)
+    return names
+
+
+def prometheus_queries(board: dict) -> list[str]:
+    """Every PromQL query of a dashboard: its panels' and its variables' (label_values)."""
+    queries = [
+        target["expr"]
+        for panel in board["panels"]
+        if panel["datasource"]["type"] == "prometheus"
+        for target in panel["targets"]
+    ]
+    for variable in board["templating"]["list"]:
+        found = re.fullmatch(r"label_values\((.+),\s*\w+\)", variable["query"]["query"])
+        queries.append(found.group(1) if found else variable["query"]["query"])
+    return queries
