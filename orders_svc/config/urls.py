@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from common.urls import service_urlpatterns
 from fulfillment import apis as fulfillment
@@ -7,6 +7,7 @@ from orders import apis as orders
 api = "api/orders/"
 urlpatterns = [
     *service_urlpatterns("orders"),
+    path(f"{api}fhir/", include("orders.fhir_urls")),
     path(api, orders.OrderListApi.as_view(), name="orders"),
     path(f"{api}<int:pk>/", orders.OrderDetailApi.as_view(), name="order"),
     path(f"{api}<int:pk>/events/", orders.OrderEventsApi.as_view(), name="order-events"),

@@ -45,3 +45,21 @@ def patient(api_client):
 @pytest.fixture
 def distributor(api_client):
     return api_client(mint_token(role="distributor", sub="2", org=1, org_type="distributor"))
+
+
+@pytest.fixture
+def confirmed(hospital, upstream):
+    """A hospital's confirmed order of two lines (4 of drug 1 under contract 9, 1 of drug 2),
+    with catalog, pricing and chargebacks faked to go along with shipping it."""
+    upstream.drug(1)
+    upstream.drug(2)
+    upstream.prices({1: "2.0000", 2: "5.0000"}, contract=9)
+    upstream.stock()
+    upstream.chargebacks()
+    body = hospital.post(
+        "/api/orders/",
+        {"lines": [{"drug": 1, "quantity": 4}, {"drug": 2, "quantity": 1}]},
+        format="json",
+    ).json()
+    assert body["status"] == "confirmed"
+    return body

@@ -10,20 +10,6 @@ pytestmark = pytest.mark.django_db
 ORDERS = "/api/orders/"
 
 
-@pytest.fixture
-def confirmed(hospital, upstream):
-    upstream.drug(1)
-    upstream.drug(2)
-    upstream.prices({1: "2.0000", 2: "5.0000"}, contract=9)
-    upstream.stock()
-    upstream.chargebacks()
-    body = hospital.post(
-        ORDERS, {"lines": [{"drug": 1, "quantity": 4}, {"drug": 2, "quantity": 1}]}, format="json"
-    ).json()
-    assert body["status"] == "confirmed"
-    return body
-
-
 def test_shipping_commits_stock_records_lots_dscsa_and_chargebacks(
     confirmed, distributor, hospital, upstream, django_capture_on_commit_callbacks
 ):

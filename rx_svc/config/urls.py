@@ -5,6 +5,7 @@ from common.urls import service_urlpatterns
 urlpatterns = [
     *service_urlpatterns("rx"),
     path("api/rx/", include("prescriptions.urls")),
+    path("api/rx/fhir/", include("prescriptions.fhir_urls")),
 ]
 
 handler400 = "common.errors.bad_request_view"
