@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/catalog/", include("catalog.urls")),
     path("api/catalog/", include("inventory.urls")),
     path("api/catalog/", include("scanning.urls")),
+    path("api/catalog/", include("traceability.urls")),
     path("api/catalog/fhir/", include("catalog.fhir_urls")),
 ]
 

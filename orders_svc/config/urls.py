@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from common.urls import service_urlpatterns
 from fulfillment import apis as fulfillment
+from fulfillment import epcis_apis
 from orders import apis as orders
 
 api = "api/orders/"
@@ -14,6 +15,7 @@ urlpatterns = [
     path(f"{api}<int:pk>/cancel/", orders.OrderCancelApi.as_view(), name="order-cancel"),
     path(f"{api}<int:pk>/ship/", fulfillment.OrderShipApi.as_view(), name="order-ship"),
     path(f"{api}<int:pk>/deliver/", fulfillment.OrderDeliverApi.as_view(), name="order-deliver"),
+    path(f"{api}<int:pk>/epcis/", epcis_apis.OrderEpcisApi.as_view(), name="order-epcis"),
     path(
         f"{api}<int:pk>/transaction-record/",
         fulfillment.TransactionRecordApi.as_view(),

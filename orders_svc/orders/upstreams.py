@@ -10,6 +10,7 @@ from common.clients.auth import AuthClient, ServiceToken
 from common.clients.catalog import CatalogClient, Drug
 from common.clients.pricing import PricingClient
 from common.clients.rx import RxClient
+from common.clients.traceability import TraceabilityClient
 
 # A drug's identity (NDC, schedule, Rx-only) changes rarely; a copy this old is fine to
 # price and check an order with, and it keeps orders working for reads while catalog is down.
@@ -34,6 +35,11 @@ def catalog() -> CatalogClient:
 @functools.cache
 def pricing() -> PricingClient:
     return PricingClient(token_provider=service_token())
+
+
+@functools.cache
+def traceability() -> TraceabilityClient:
+    return TraceabilityClient(token_provider=service_token())
 
 
 @functools.cache
