@@ -69,6 +69,7 @@ OAUTH_SCOPES = {
     "rx:read": "Read prescriptions and their documents",
     "rx:write": "Upload and review prescriptions",
     "organizations:read": "Read organizations, their licences and the list of pharmacies",
+    "webhooks": "Register the organization's webhook endpoints and read their deliveries",
     # Platform services only: internal steps of placing and shipping an order.
     "inventory:reserve": "Reserve, release and commit stock (catalog)",
     "rx:consume": "Consume a verified prescription fill (rx)",

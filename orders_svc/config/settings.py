@@ -8,7 +8,7 @@ from common.settings import COMMON_APPS, service_settings
 
 globals().update(service_settings("orders"))
 
-INSTALLED_APPS = [*COMMON_APPS, "orders", "fulfillment"]
+INSTALLED_APPS = [*COMMON_APPS, "orders", "fulfillment", "webhooks"]
 # The cache holds copies of catalog entries: a Redis outage makes orders slower, not failing.
 CACHES["default"]["OPTIONS"]["IGNORE_EXCEPTIONS"] = True
 # Demo orders are placed through the gateway once the platform is up (seed_demo_orders).
@@ -23,6 +23,16 @@ ORDERS_CACHED_PRICE_MAX_AGE_SECONDS = int(
 )
 # An order still pending after this long was abandoned by a crash; `reconcile` settles it.
 ORDERS_PENDING_TIMEOUT_SECONDS = int(os.environ.get("ORDERS_PENDING_TIMEOUT_SECONDS", "120"))
+
+# Webhooks out: a delivery is retried, 30 s then doubling up to an hour between tries, for 24 h
+# from its event (or its replay), then dead-lettered. After a secret rotation the old secret
+# keeps signing alongside the new one for a day. Private and loopback URLs only where allowed
+# (development, tests): otherwise a registration could aim the platform at its own network.
+WEBHOOK_FIRST_RETRY_SECONDS = int(os.environ.get("WEBHOOK_FIRST_RETRY_SECONDS", "30"))
+WEBHOOK_MAX_RETRY_DELAY_SECONDS = int(os.environ.get("WEBHOOK_MAX_RETRY_DELAY_SECONDS", "3600"))
+WEBHOOK_RETRY_WINDOW_SECONDS = int(os.environ.get("WEBHOOK_RETRY_WINDOW_SECONDS", str(24 * 3600)))
+WEBHOOK_SECRET_OVERLAP_SECONDS = int(os.environ.get("WEBHOOK_SECRET_OVERLAP_SECONDS", "86400"))
+WEBHOOK_ALLOW_PRIVATE_URLS = os.environ.get("WEBHOOK_ALLOW_PRIVATE_URLS", "") == "1"
 
 ADMIN_ROLE_PERMISSIONS = {
     "distributor": [

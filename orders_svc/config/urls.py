@@ -9,6 +9,7 @@ api = "api/orders/"
 urlpatterns = [
     *service_urlpatterns("orders"),
     path(f"{api}fhir/", include("orders.fhir_urls")),
+    path(f"{api}webhooks/", include("webhooks.urls")),
     path(api, orders.OrderListApi.as_view(), name="orders"),
     path(f"{api}<int:pk>/", orders.OrderDetailApi.as_view(), name="order"),
     path(f"{api}<int:pk>/events/", orders.OrderEventsApi.as_view(), name="order-events"),

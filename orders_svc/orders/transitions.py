@@ -4,6 +4,7 @@ from django.db import transaction
 
 from common.errors import Conflict
 from orders.models import Order, OrderEvent
+from webhooks.outbox import order_event_record
 
 S = Order.Status
 TRANSITIONS: dict[str, set[str]] = {
@@ -41,4 +42,5 @@ def order_transition(
     OrderEvent.objects.create(
         order=locked, from_status=previous, to_status=to, by=by, reason=reason
     )
+    order_event_record(order=locked, to=to)  # the webhook outbox, in this transaction
     return locked

@@ -13,6 +13,7 @@ JOBS = [
     ("catalog", "expire_lots"),  # lots past their expiry date
     ("rx", "expire_prescriptions"),  # verified prescriptions past their validity
     ("orders", "reconcile"),  # orders a crash left pending; unfinished compensations
+    ("orders", "dispatch_webhooks"),  # recall notices from catalog's feed; due deliveries
 ]
 
 
