@@ -3,7 +3,8 @@ same services as the API), the read-only ledger and reservations.
 
 The lots list is a stock clerk's daily screen: soonest expiry first, the expiry coloured by
 urgency, and status, warehouse and on-hand / reserved / available all in view at 1280 px
-(long drug names are cut to one line, the full name in their tooltip)."""
+(long drug names are cut to one line, the full name in their tooltip; the app navigation
+sidebar gives way on this one page)."""
 
 from datetime import timedelta
 
@@ -167,6 +168,12 @@ class LotAdmin(ReadOnlyAdmin):
 
     class Media:
         css = {"all": ["inventory/lots.css"]}
+
+    def changelist_view(self, request, extra_context=None):
+        # The list needs the whole desk: the app navigation gives way (the breadcrumbs stay),
+        # so that every column fits 1280 px beside the filters.
+        extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
 
     @admin.display(description="drug", ordering="drug__name")
     def drug_label(self, lot: Lot):

@@ -87,15 +87,13 @@ def _waited(since, now) -> str:
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     change_form_template = "admin/orders/order/change_form.html"
+    # What fits a 1280 px desk beside the filters; channel and price source are filters.
     list_display = [
         "number",
         "status",
-        "channel",
         "buyer_org",
         "items",
-        "total",
-        "currency",
-        "price_source",
+        "amount",
         "created_at",
         "waiting",
         "dscsa_record",
@@ -124,12 +122,28 @@ class OrderAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def changelist_view(self, request, extra_context=None):
+        # The list needs the whole desk: the app navigation gives way (breadcrumbs stay).
+        extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
     @admin.display(description="items")
-    def items(self, order: Order) -> str:
-        return ", ".join(
+    def items(self, order: Order):
+        text = ", ".join(
             f"{line.quantity or line.requested_quantity} x {line.name or line.drug}"
             for line in order.lines.all()
         )
+        # One line on the list; the whole of it in the tooltip and on the order's page.
+        return format_html(
+            '<span title="{}" style="display: inline-block; max-width: 18em; overflow: hidden;'
+            ' text-overflow: ellipsis; white-space: nowrap; vertical-align: bottom;">{}</span>',
+            text,
+            text,
+        )
+
+    @admin.display(description="total", ordering="total")
+    def amount(self, order: Order) -> str:
+        return "" if order.total is None else f"{order.total:.2f} {order.currency}"
 
     @admin.display(description="waiting")
     def waiting(self, order: Order) -> str:

@@ -89,7 +89,7 @@ class ReviewAdmin(ReadOnlyAdmin):
         "quantity",
         "prescriber",
         "status",
-        "claimed_by_name",
+        "claimed_by_person",
     ]
     list_filter = ["status"]
     search_fields = ["=id", "drug_name", "drug_ndc", "prescriber_name", "prescriber_license"]
@@ -151,6 +151,10 @@ class ReviewAdmin(ReadOnlyAdmin):
     def patient(self, prescription: Prescription) -> str:
         return getattr(prescription, "patient_name", None) or f"patient {prescription.patient_id}"
 
+    @admin.display(description="claimed by", ordering="claimed_by_name")
+    def claimed_by_person(self, prescription: Prescription) -> str:
+        return prescription.claimed_by_name or "-"
+
     @admin.display(description="prescriber", ordering="prescriber_name")
     def prescriber(self, prescription: Prescription) -> str:
         return f"{prescription.prescriber_name} ({prescription.prescriber_license})"
@@ -179,6 +183,9 @@ class ReviewAdmin(ReadOnlyAdmin):
         prescription = self.get_object(request, object_id)
         if prescription is not None and self.has_view_permission(request, prescription):
             extra_context = {**(extra_context or {}), **self._review_context(request, prescription)}
+            # The document beside its metadata needs the whole desk: the app navigation gives
+            # way (the breadcrumbs stay).
+            extra_context["is_nav_sidebar_enabled"] = False
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _review_context(self, request, prescription: Prescription) -> dict:
@@ -357,6 +364,11 @@ class QueuedPrescriptionAdmin(ReviewAdmin):
     """Waiting for a pharmacist, oldest first."""
 
     ordering = ["created_at", "pk"]
+
+    def changelist_view(self, request, extra_context=None):
+        # Every column in view at 1280 px: the app navigation gives way (breadcrumbs stay).
+        extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
 
     def get_queryset(self, request):
         return (
