@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -159,6 +160,28 @@ class Api:
         return self.session.post(
             self.platform.url(path), json=body or {}, headers=headers, timeout=30, **kwargs
         )
+
+
+def create_user(platform, *, role: str, organization: int | None, username: str | None = None):
+    """A new person, made by the admin through the API; returns (username, id)."""
+    username = username or f"{role[:4]}{uuid.uuid4().hex[:8]}"
+    created = Api(platform, "admin").post(
+        "/api/auth/users/",
+        {
+            "username": username,
+            "email": f"{username}@example.test",
+            "password": DEMO_PASSWORD,
+            "role": role,
+            "organization": organization,
+        },
+    )
+    assert created.status_code == 201, created.text
+    return username, created.json()["id"]
+
+
+def organization_id(platform, name: str) -> int:
+    orgs = Api(platform, "admin").get("/api/auth/organizations/", params={"page_size": 200})
+    return next(o["id"] for o in orgs.json()["results"] if o["name"] == name)
 
 
 class _FormFields(HTMLParser):

@@ -14,7 +14,14 @@ import socket
 import uuid
 
 import requests
-from conftest import DEMO_PASSWORD, Api, admin_sign_in, form_fields
+from conftest import (
+    DEMO_PASSWORD,
+    Api,
+    admin_sign_in,
+    create_user,
+    form_fields,
+    organization_id,
+)
 
 from common.runner.profiles import PROFILES
 
@@ -47,28 +54,6 @@ def replica_states() -> dict[str, str]:
         for row in rows
         if row["pxname"].startswith("be_") and row["svname"] not in ("FRONTEND", "BACKEND")
     }
-
-
-def create_user(platform, *, role: str, organization: int | None, username: str | None = None):
-    """A new person, made by the admin through the API; returns (username, id)."""
-    username = username or f"{role[:4]}{uuid.uuid4().hex[:8]}"
-    created = Api(platform, "admin").post(
-        "/api/auth/users/",
-        {
-            "username": username,
-            "email": f"{username}@example.test",
-            "password": DEMO_PASSWORD,
-            "role": role,
-            "organization": organization,
-        },
-    )
-    assert created.status_code == 201, created.text
-    return username, created.json()["id"]
-
-
-def organization_id(platform, name: str) -> int:
-    orgs = Api(platform, "admin").get("/api/auth/organizations/", params={"page_size": 200})
-    return next(o["id"] for o in orgs.json()["results"] if o["name"] == name)
 
 
 # 1. Refresh tokens --------------------------------------------------------------------------
