@@ -34,7 +34,14 @@ def orders_reconcile() -> Settled:
                 to=Order.Status.REJECTED,
                 by=RECONCILER,
                 reason="abandoned",
-                fields={"reason_code": "abandoned", "reason_detail": "Placement did not finish."},
+                # Its request was never answered (the replica died mid-placement): free its
+                # Idempotency-Key, as a 5xx answer does, so that the client's retry places the
+                # order anew instead of hearing "in progress" forever.
+                fields={
+                    "reason_code": "abandoned",
+                    "reason_detail": "Placement did not finish.",
+                    "idempotency_key": None,
+                },
             )
             abandoned += 1
         except Conflict:  # it finished after all, between our read and the lock
