@@ -1,4 +1,5 @@
-"""The inventory's gauges on ``/metrics``, computed when Prometheus scrapes.
+"""The inventory's metrics: reservations by outcome, and gauges computed when Prometheus
+scrapes.
 
 Scrape time rather than a scheduled job: the number is one aggregate over an index (about
 1 ms on 200,000 lots, catalog_svc/README.md says how it was measured), a scrape comes every
@@ -11,11 +12,17 @@ import logging
 
 from django.db import DatabaseError
 from django_prometheus.exports import ExportToDjangoView
-from prometheus_client import Gauge
+from prometheus_client import Counter, Gauge
 
 from inventory.selectors import EXPIRING_SOON_DAYS, sellable_units_expiring
 
 log = logging.getLogger(__name__)
+
+reservations_total = Counter(
+    "pharma_reservations",
+    "Reservation requests by outcome: held, or the refusal code (insufficient_stock, ...).",
+    ["outcome"],
+)
 
 # Every worker computes the same number from the same database; the newest reading is the one
 # to export ("mostrecent"), and a dead worker's file is only read while nothing newer exists.

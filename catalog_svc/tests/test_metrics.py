@@ -3,6 +3,7 @@
 import pytest
 from django.db import OperationalError
 from django.test import Client
+from prometheus_client import REGISTRY
 
 from inventory.models import Lot
 from inventory.selectors import sellable_units_expiring
@@ -59,3 +60,25 @@ def test_a_database_outage_keeps_the_last_value_and_the_scrape_answers(warehouse
     response = client.get("/metrics")
     assert response.status_code == 200
     assert scraped_value(response.content.decode()) == 8
+
+
+def reservations(outcome: str) -> float:
+    return REGISTRY.get_sample_value("pharma_reservations_total", {"outcome": outcome}) or 0.0
+
+
+@pytest.mark.django_db
+def test_reservations_are_counted_by_outcome(warehouse, reserver):
+    drug = DrugFactory()
+    stocked_lot(drug=drug, warehouse=warehouse, quantity=10, expiry_days=100)
+    held, short = reservations("held"), reservations("insufficient_stock")
+
+    def reserve(reference: str, quantity: int):
+        return reserver.post(
+            "/api/catalog/reservations/",
+            {"reference": reference, "lines": [{"drug": drug.pk, "quantity": quantity}]},
+            format="json",
+        )
+
+    assert reserve("SO-71", 4).status_code == 201
+    assert reserve("SO-72", 40).status_code == 409
+    assert (reservations("held"), reservations("insufficient_stock")) == (held + 1, short + 1)

@@ -7,9 +7,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.principals import actor_label
-from common.errors import NotFound
+from common.errors import ApplicationError, NotFound
 from common.idempotency import idempotent
 from inventory.apis.access import RESERVER_SCOPES, Reserver
+from inventory.metrics import reservations_total
 from inventory.serializers import CommitIn, ReservationIn, ReservationOut
 from inventory.services import (
     ReservationLineIn,
@@ -48,12 +49,17 @@ class ReservationCreateApi(APIView):
         payload = ReservationIn(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        reservation = reservation_create(
-            reference=data["reference"],
-            lines=[ReservationLineIn(**line) for line in data["lines"]],
-            min_shelf_life_days=data["min_shelf_life_days"],
-            client=actor_label(request.user),
-        )
+        try:
+            reservation = reservation_create(
+                reference=data["reference"],
+                lines=[ReservationLineIn(**line) for line in data["lines"]],
+                min_shelf_life_days=data["min_shelf_life_days"],
+                client=actor_label(request.user),
+            )
+        except ApplicationError as refusal:
+            reservations_total.labels(refusal.code).inc()
+            raise
+        reservations_total.labels("held").inc()
         return _answer(reservation.pk, status.HTTP_201_CREATED)
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from common.errors import Conflict, ValidationFailed
 from prescriptions.actors import Actor
 from prescriptions.locks import prescription_lock
+from prescriptions.metrics import reviews_total
 from prescriptions.models import Prescription
 from prescriptions.services.transitions import prescription_transition
 
@@ -106,6 +107,7 @@ def prescription_approve(
     }
     if locked.status == Status.IN_REVIEW:  # else the transition refuses it
         changes["valid_until"] = _valid_until(locked, valid_until)
+    transaction.on_commit(lambda: reviews_total.labels("verified", "").inc())
     return prescription_transition(
         prescription=locked,
         to=Status.VERIFIED,
@@ -125,6 +127,7 @@ def prescription_reject(
         raise ValidationFailed(f"Unknown rejection reason {reason!r}.", code="invalid_reason")
     locked = prescription_lock(prescription_id=prescription_id, pharmacy_id=pharmacy_id)
     _refuse_if_held_by_another(locked, by)
+    transaction.on_commit(lambda: reviews_total.labels("rejected", reason).inc())
     return prescription_transition(
         prescription=locked,
         to=Status.REJECTED,
