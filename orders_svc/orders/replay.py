@@ -5,7 +5,8 @@ request stores the order (pending) with its key and request fingerprint, and kee
 answer on it. A repeat with the same key and body replays that answer; with a different body
 it is 409 ``idempotency_key_reused``; while the first is still running, 409
 ``idempotency_key_in_progress``. An answer of 503 is not kept: the key is freed so that a
-retry, which the 503 invites, places the order anew.
+retry, which the 503 invites, places the order anew. An order that was confirmed but whose
+answer was never stored (its replica died in between) is answered as the 201 it earned.
 """
 
 from rest_framework.response import Response
@@ -13,6 +14,11 @@ from rest_framework.response import Response
 from common.errors import Conflict, ValidationFailed
 from common.idempotency import HEADER, MAX_KEY_LENGTH, REPLAYED_HEADER
 from orders.models import Order
+from orders.serializers import order_body
+
+# With no stored answer, an order in these states is still being placed (or was abandoned,
+# and reconcile frees its key).
+UNSETTLED = (Order.Status.PENDING, Order.Status.REJECTED)
 
 
 def idempotency_key(request) -> str | None:
@@ -35,6 +41,9 @@ def placement_replay(*, buyer_user: str, key: str | None, request_hash: str) -> 
         raise Conflict(
             "This Idempotency-Key was used with a different request.", code="idempotency_key_reused"
         )
+    if order.answer_status is None and order.status not in UNSETTLED:
+        # Confirmed (and maybe moved on since): it earned a 201 its client never got.
+        return Response(order_body(order), status=201, headers={REPLAYED_HEADER: "true"})
     if order.answer_status is None:
         raise Conflict(
             "A request with this Idempotency-Key is still being processed.",

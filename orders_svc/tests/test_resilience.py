@@ -141,3 +141,17 @@ def test_keys_are_per_buyer(hospital, api_client, upstream):
     assert place(hospital, [{"drug": 19, "quantity": 1}], key="same").status_code == 201
     assert place(other, [{"drug": 19, "quantity": 1}], key="same").status_code == 201
     assert Order.objects.count() == 2
+
+
+def test_an_order_confirmed_whose_answer_was_lost_replays_as_201(hospital, upstream):
+    """The replica died between confirming the order and storing its answer."""
+    upstream.drug(20)
+    upstream.prices({20: "2.0000"})
+    upstream.stock()
+    first = place(hospital, [{"drug": 20, "quantity": 1}], key="po-lost")
+    assert first.status_code == 201
+    Order.objects.filter(pk=first.json()["id"]).update(answer_status=None, answer_body=None)
+    again = place(hospital, [{"drug": 20, "quantity": 1}], key="po-lost")
+    assert again.status_code == 201 and again["Idempotent-Replayed"] == "true"
+    assert again.json()["id"] == first.json()["id"] and again.json()["status"] == "confirmed"
+    assert Order.objects.count() == 1
