@@ -227,3 +227,29 @@ def form_fields(page: str) -> dict[str, list[str]]:
     parser = _FormFields()
     parser.feed(page)
     return parser.fields
+
+
+@pytest.fixture(scope="session")
+def stock_finder(platform):
+    """``find(minimum, schedule=, rx_only=)`` → ``(drug, available)``: a demo drug no other test
+    of the run has been given, not cold chain, with at least ``minimum`` sellable units."""
+    from common.demo.catalog import drugs
+
+    api = Api(platform, "distributor")
+    used: set[int] = set()
+
+    def find(
+        minimum: int = 50, *, schedule: str = "", rx_only: bool | None = None
+    ) -> tuple[int, int]:
+        for drug in drugs():
+            if drug.id in used or drug.schedule != schedule or drug.cold_chain:
+                continue
+            if rx_only is not None and drug.rx_only != rx_only:
+                continue
+            available = api.get(f"/api/catalog/drugs/{drug.id}/availability/").json()["available"]
+            if available >= minimum:
+                used.add(drug.id)
+                return drug.id, available
+        raise AssertionError("no demo drug with enough stock")
+
+    return find

@@ -20,12 +20,10 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
-import pytest
 import requests
 from conftest import ROOT, Api, ServiceOutage, create_user
 
 from common.clients.breakers import FAIL_MAX, RESET_TIMEOUT_SECONDS
-from common.demo.catalog import drugs
 from common.quotas import Quota
 from common.registry import SERVICES, service
 from common.runner.infra import resolve
@@ -58,25 +56,6 @@ def buyer(platform, organization: int) -> Api:
     return Api(platform, username)
 
 
-@pytest.fixture(scope="module")
-def stock_finder(platform):
-    api = Api(platform, "distributor")
-    used: set[int] = set()
-
-    def find(minimum: int = 50) -> tuple[int, int]:
-        """A demo drug nobody else uses (searched from the end), with ``minimum`` sellable."""
-        for drug in reversed(drugs()):
-            if drug.id in used or drug.schedule or drug.cold_chain or drug.rx_only:
-                continue
-            available = api.get(f"/api/catalog/drugs/{drug.id}/availability/").json()["available"]
-            if available >= minimum:
-                used.add(drug.id)
-                return drug.id, available
-        raise AssertionError("no demo drug with enough stock")
-
-    return find
-
-
 def order_body(drug: int, quantity: int = 1) -> dict:
     return {"lines": [{"drug": drug, "quantity": quantity}]}
 
@@ -91,7 +70,7 @@ BURST_MAX_SECONDS = 45
 def test_a_burst_from_one_caller_gets_429_while_another_caller_is_served(platform, stock_finder):
     hospital = new_hospital(platform)
     burster, bystander = buyer(platform, hospital), buyer(platform, hospital)
-    drug, _ = stock_finder(1)
+    drug, _ = stock_finder(1, rx_only=False)
     path = f"/api/catalog/drugs/{drug}/"
     answers: list[requests.Response] = []
     deadline = time.monotonic() + BURST_MAX_SECONDS
@@ -119,7 +98,7 @@ def test_the_two_replicas_of_a_service_share_one_budget(platform, stock_finder):
     """Sent alternately straight to both catalog replicas (no gateway in between): what both
     admit together stays within one budget, the burst plus what refills while it runs."""
     caller = buyer(platform, new_hospital(platform))
-    drug, _ = stock_finder(1)
+    drug, _ = stock_finder(1, rx_only=False)
     urls = [f"{base}/api/catalog/drugs/{drug}/" for base in replica_urls("catalog")]
     sent, admitted = 0, Counter()
     started = time.monotonic()
@@ -198,8 +177,8 @@ def test_pricing_down_opens_the_breaker_fails_fast_and_closes_when_pricing_is_ba
     quoted_buyer = buyer(platform, hospital)
     fast_fail_buyers = [buyer(platform, hospital) for _ in range(FAST_FAIL_BUYERS)]
     fast_fail_buyer = fast_fail_buyers[0]
-    quoted, _ = stock_finder()
-    never_quoted, before = stock_finder()
+    quoted, _ = stock_finder(rx_only=False)
+    never_quoted, before = stock_finder(rx_only=False)
     assert all(r["breakers"] == {} for r in readiness("orders")), "the breaker starts closed"
     live = quoted_buyer.post(ORDERS, order_body(quoted))
     assert (live.status_code, live.json()["price_source"]) == (201, "live")
@@ -381,7 +360,7 @@ def test_one_replica_of_every_service_killed_under_load_loses_and_duplicates_not
     hospital = new_hospital(platform)
     readers = [buyer(platform, hospital) for _ in range(2)]
     placers = [buyer(platform, hospital) for _ in range(2)]
-    drug_stock = [stock_finder(200) for _ in placers]
+    drug_stock = [stock_finder(200, rx_only=False) for _ in placers]
     load = Load()
     started = time.monotonic()
     stop_at = started + LOAD_SECONDS

@@ -8,37 +8,12 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from conftest import Api, ServiceOutage
 
-from common.demo.catalog import drugs
-
 ORDERS = "/api/orders/"
 
 
 @pytest.fixture(scope="module")
 def hospital_a(platform):
     return Api(platform, "hospital_a")
-
-
-@pytest.fixture(scope="module")
-def stock_finder(platform):
-    api = Api(platform, "distributor")
-    used: set[int] = set()
-
-    def find(
-        minimum: int = 50, *, schedule: str = "", rx_only: bool | None = None
-    ) -> tuple[int, int]:
-        """A demo drug nobody else in this module uses, with at least ``minimum`` sellable."""
-        for drug in drugs():
-            if drug.id in used or drug.schedule != schedule or drug.cold_chain:
-                continue
-            if rx_only is not None and drug.rx_only != rx_only:
-                continue
-            available = api.get(f"/api/catalog/drugs/{drug.id}/availability/").json()["available"]
-            if available >= minimum:
-                used.add(drug.id)
-                return drug.id, available
-        raise AssertionError("no demo drug with enough stock")
-
-    return find
 
 
 def available(api: Api, drug: int) -> int:
