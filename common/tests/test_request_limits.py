@@ -69,3 +69,11 @@ def test_an_unknown_host_answers_problem_json_not_an_html_page():
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["code"] == "invalid_host"
+
+
+@pytest.mark.parametrize("query", ["search=%00", "q=a%00b", "x=\x00".replace("\x00", "%00")])
+def test_a_nul_byte_in_the_query_string_is_400_not_500(query):
+    response = Client().get(f"/api/commontest/groups/?{query}")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "invalid_characters"

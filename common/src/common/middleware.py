@@ -1,10 +1,11 @@
-"""Request id propagation, one structured access-log line per request, the body-size limit
-and the quota headers."""
+"""Request id propagation, one structured access-log line per request, what a request may
+carry at all (NUL bytes, its body's size), and the quota headers."""
 
 import logging
 import re
 import time
 import uuid
+from urllib.parse import unquote_plus
 
 from django.conf import settings
 
@@ -48,6 +49,23 @@ class RequestIdMiddleware:
             return response
         finally:
             request_id_var.reset(token)
+
+
+class NulByteMiddleware:
+    """Refuses a query string holding a NUL byte (``%00``), 400 ``invalid_characters``.
+
+    PostgreSQL cannot store or compare text with NUL in it, and psycopg2 raises a plain
+    ValueError for it: a filter, a search box or a FHIR search handed one would answer 500.
+    Bodies need no check here: DRF's and Django's form fields already refuse NUL.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in unquote_plus(request.META.get("QUERY_STRING", "")):
+            return problem_response(400, "invalid_characters", "The query string holds a NUL byte.")
+        return self.get_response(request)
 
 
 class BodySizeLimitMiddleware:

@@ -77,6 +77,7 @@ COMMON_APPS = [
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "common.middleware.RequestIdMiddleware",
+    "common.middleware.NulByteMiddleware",
     "common.middleware.BodySizeLimitMiddleware",
     "common.middleware.QuotaHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
