@@ -71,7 +71,7 @@ def test_an_unknown_host_answers_problem_json_not_an_html_page():
     assert response.json()["code"] == "invalid_host"
 
 
-@pytest.mark.parametrize("query", ["search=%00", "q=a%00b", "x=\x00".replace("\x00", "%00")])
+@pytest.mark.parametrize("query", ["search=%00", "q=a%00b", "page=1&name=%00x"])
 def test_a_nul_byte_in_the_query_string_is_400_not_500(query):
     response = Client().get(f"/api/commontest/groups/?{query}")
     assert response.status_code == 400
