@@ -22,6 +22,7 @@ from common.compose import IMAGES, TRAEFIK_REPLICAS
 from common.observability.dashboards import DASHBOARDS, metric_names, prometheus_queries
 from common.registry import CONTAINER_PORT, GATEWAY_PORT, SERVICES
 from common.runner.cli import rendered_deploy_files
+from common.runner.jobs import JOBS
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -128,11 +129,24 @@ def test_compose_has_every_replica_with_its_migration_first(compose):
             assert "ports" not in replica  # reached through the gateway only
 
 
+def test_compose_runs_every_scheduled_job_of_the_runner(compose):
+    """What `manage_all.py up` runs every minute runs in compose too, in the service's image."""
+    for name, command in JOBS:
+        scheduler = compose["services"][f"jobs-{name}"]
+        assert f"python manage.py {command}" in scheduler["command"][-1]
+        assert scheduler["build"]["args"] == {"SERVICE": name}
+        assert scheduler["depends_on"][f"migrate-{name}"]["condition"] == (
+            "service_completed_successfully"
+        )
+        assert "jobs-heartbeat" in " ".join(scheduler["healthcheck"]["test"])
+
+
 def test_compose_health_checks_and_dependencies_everywhere(compose):
     services = compose["services"]
     expected = {"postgres", "redis", "haproxy", "prometheus", "grafana", "loki", "promtail"}
     expected |= set(REPLICAS) | {f"traefik-{i + 1}" for i in range(TRAEFIK_REPLICAS)}
     expected |= {f"migrate-{svc.name}" for svc in SERVICES}
+    expected |= {f"jobs-{name}" for name, _ in JOBS}
     assert set(services) == expected
     for name, service in services.items():
         if not name.startswith("migrate-"):
@@ -310,6 +324,28 @@ def test_each_service_has_deployment_service_hpa_pdb_and_a_migrate_hook(manifest
         job = jobs[f"{name}-migrate"]
         assert job["metadata"]["annotations"]["helm.sh/hook"] == "pre-install,pre-upgrade"
         assert "manage.py migrate" in job["spec"]["template"]["spec"]["containers"][0]["args"][0]
+
+
+def test_every_scheduled_job_of_the_runner_is_a_cronjob(manifests):
+    """A deployment runs what `manage_all.py up` runs every minute: expiring holds and lots,
+    reconciling orders, dispatching webhooks. Without them a cluster would hold stock forever."""
+    cronjobs = by_kind(manifests, "CronJob")
+    assert len(cronjobs) == len(JOBS)
+    for service_name, command in JOBS:
+        job = cronjobs[f"pharma-pharmaconnect-{service_name}-{command.replace('_', '-')}"]
+        assert job["spec"]["concurrencyPolicy"] == "Forbid"
+        (container,) = job["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
+        assert container["command"][-3:] == ["python", "manage.py", command]
+        assert container["image"].endswith(f"/{service_name}:1.0.0")
+        assert {"DATABASE_URL", "REDIS_URL"} <= {env["name"] for env in container["env"]}
+
+
+def test_the_charts_job_list_is_the_runners():
+    values = yaml.safe_load((CHART / "values.yaml").read_text())
+    listed = [
+        (name, cmd) for name, cmds in values["scheduledJobs"]["commands"].items() for cmd in cmds
+    ]
+    assert sorted(listed) == sorted(JOBS)
 
 
 def test_secrets_are_named_never_created(manifests):

@@ -8,7 +8,8 @@
   limit keys on it). Kept apart from ``common.gateway``, the native gateway, which routes to
   replicas itself.
 - ``compose.yaml``: the stack (``compose_document``): Postgres, Redis, a migrate-and-seed job
-  per service, every service's replicas ``<service>-<i>``, two Traefiks, HAProxy, Prometheus,
+  per service, every service's replicas ``<service>-<i>``, a scheduler ``jobs-<service>`` for
+  each service with scheduled jobs, two Traefiks, HAProxy, Prometheus,
   Loki, Promtail and Grafana, each with a health check and ``depends_on`` conditions.
 - ``deploy/compose/postgres/10-databases.sql``: one database per service, created by the
   Postgres image's entrypoint on the first start of an empty volume.
@@ -18,6 +19,7 @@ import json
 
 from common.errors import problem
 from common.registry import CONTAINER_PORT, GATEWAY_PORT, GATEWAY_STATS_PORT, SERVICES
+from common.runner.jobs import JOB_INTERVAL_SECONDS, JOBS
 from common.traefik import METRICS_PORT, TRAEFIK_IMAGE, WEB_PORT
 
 TRAEFIK_REPLICAS = 2
@@ -172,6 +174,38 @@ def _service_environment(svc) -> dict:
     return env
 
 
+# The scheduler container's proof of life, touched after every round of jobs (in the
+# container's own /tmp, which nothing else shares).
+_HEARTBEAT = "/tmp/jobs-heartbeat"  # noqa: S108
+
+
+def _scheduled_jobs(svc, image: str, build: dict, commands: list[str]) -> dict:
+    """The service's scheduled jobs (``common.runner.jobs``), every JOB_INTERVAL_SECONDS, as
+    ``manage_all.py up`` runs them natively; healthy while a round finished lately."""
+    round_ = " ; ".join(f"python manage.py {command}" for command in commands)
+    loop = f"while true; do {round_} ; touch {_HEARTBEAT}; sleep {JOB_INTERVAL_SECONDS}; done"
+    stale = 3 * JOB_INTERVAL_SECONDS
+    return {
+        "image": image,
+        "build": build,
+        "environment": _service_environment(svc),
+        "command": ["sh", "-c", loop],
+        "depends_on": {
+            f"migrate-{svc.name}": {"condition": "service_completed_successfully"},
+            **_healthy("postgres", "redis"),
+        },
+        "healthcheck": _healthcheck(
+            [
+                "CMD-SHELL",
+                f"test $$(( $$(date +%s) - $$(stat -c %Y {_HEARTBEAT}) )) -lt {stale}",
+            ],
+            interval="30s",
+            start=f"{2 * JOB_INTERVAL_SECONDS}s",
+        ),
+        "restart": "unless-stopped",
+    }
+
+
 def compose_document() -> dict:
     """``compose.yaml`` as data: the whole stack, every service of the registry, twice."""
     services: dict[str, dict] = {
@@ -246,6 +280,9 @@ def compose_document() -> dict:
                 # Both replicas serve the same documents: one volume (S3 in the chart).
                 replica["volumes"] = ["rx-documents:/var/lib/pharmaconnect/rx-documents"]
             services[name] = replica
+        commands = [command for name, command in JOBS if name == svc.name]
+        if commands:
+            services[f"jobs-{svc.name}"] = _scheduled_jobs(svc, image, build, commands)
     traefiks = [f"traefik-{i + 1}" for i in range(TRAEFIK_REPLICAS)]
     for name in traefiks:
         services[name] = {
