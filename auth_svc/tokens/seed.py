@@ -40,7 +40,11 @@ USERS = [
 # A hospital ERP acting for St. Mary's. The other services' own clients come from the
 # registry; their secrets follow the services' local default (common.settings.service_settings),
 # and deployments create their own clients.
-INTEGRATION_CLIENT = ("st-marys-erp", "st-marys-erp-local-secret", "orders:read orders:write")
+INTEGRATION_CLIENT = (
+    "st-marys-erp",
+    "st-marys-erp-local-secret",
+    "orders:read orders:write webhooks",
+)
 
 
 def _organizations() -> None:
