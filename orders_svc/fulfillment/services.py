@@ -8,7 +8,8 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from common.errors import ApplicationError, Conflict, ValidationFailed
+from common.errors import ApplicationError, ValidationFailed
+from common.transitions import transition_check
 from fulfillment.dscsa import transaction_record_document
 from fulfillment.models import ChargebackReport, TransactionRecord
 from orders import upstreams
@@ -20,12 +21,7 @@ log = logging.getLogger(__name__)
 
 
 def _require_move(order: Order, to: str) -> None:
-    if to not in TRANSITIONS[order.status]:
-        raise Conflict(
-            f"An order that is {order.status} cannot become {to}.",
-            code="invalid_transition",
-            extra={"order_status": order.status},
-        )
+    transition_check(table=TRANSITIONS, current=order.status, to=to, subject="The order")
 
 
 def order_cancel(*, order: Order, by: str, reason: str) -> Order:

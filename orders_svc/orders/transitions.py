@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from common.errors import Conflict
+from common.transitions import transition_check
 from orders.models import Order, OrderEvent
 from webhooks.outbox import order_event_record
 
@@ -28,12 +28,7 @@ def order_transition(
     """Move ``order`` to ``to`` if ``TRANSITIONS`` allows it (else 409 ``invalid_transition``),
     setting ``fields`` with it and writing the event row."""
     locked = order_lock(order.pk)
-    if to not in TRANSITIONS[locked.status]:
-        raise Conflict(
-            f"An order that is {locked.status} cannot become {to}.",
-            code="invalid_transition",
-            extra={"order_status": locked.status},
-        )
+    transition_check(table=TRANSITIONS, current=locked.status, to=to, subject="The order")
     previous = locked.status
     locked.status = to
     for name, value in (fields or {}).items():

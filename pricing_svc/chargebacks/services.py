@@ -11,6 +11,7 @@ from chargebacks.locks import lock_chargeback
 from chargebacks.metrics import chargebacks_opened_total
 from chargebacks.models import Chargeback, ChargebackEvent, ShippedLine
 from common.errors import Conflict, ValidationFailed
+from common.transitions import transition_check
 from contracts.models import ContractItem
 from contracts.selectors import contract_prices_on
 from prices.money import round_total
@@ -145,12 +146,7 @@ def chargeback_transition(
     """Move a chargeback to ``to`` if ``TRANSITIONS`` allows it (else 409
     ``invalid_transition``), writing the event row."""
     locked = lock_chargeback(chargeback.pk)
-    if to not in TRANSITIONS[locked.status]:
-        raise Conflict(
-            f"A chargeback cannot go from {locked.status} to {to}.",
-            code="invalid_transition",
-            extra={"from": locked.status, "to": to},
-        )
+    transition_check(table=TRANSITIONS, current=locked.status, to=to, subject="The chargeback")
     ChargebackEvent.objects.create(
         chargeback=locked, from_status=locked.status, to_status=to, by=by, reason=reason
     )

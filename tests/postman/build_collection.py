@@ -1344,8 +1344,10 @@ def orders_folder() -> dict:
             "POST",
             "/api/orders/{{orderId}}/ship/",
             problem(409, "invalid_transition"),
-            # API.md promises from, to and allowed here; orders answers order_status (reported).
-            equal("it is shipped", "problem.order_status", '"shipped"'),
+            # API.md: where the order is, where it was asked to go, and what is allowed.
+            equal("it is shipped", "problem.from", '"shipped"'),
+            equal("it was asked to ship", "problem.to", '"shipped"'),
+            equal("what it may become", "problem.allowed", '["delivered"]'),
             who="distributor",
             body={},
         ),

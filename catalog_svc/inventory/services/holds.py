@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from common.errors import Conflict
+from common.transitions import transition_check
 from inventory.models import (
     Allocation,
     Lot,
@@ -107,11 +108,12 @@ def stock_free(*, reservation: Reservation, allocation: Allocation, actor: str) 
 
 
 def _check_transition(reservation: Reservation, to: str) -> None:
-    if to not in RESERVATION_TRANSITIONS[reservation.status]:
-        raise Conflict(
-            f"Reservation {reservation.pk} is {reservation.status}; it cannot become {to}.",
-            code="invalid_transition",
-        )
+    transition_check(
+        table=RESERVATION_TRANSITIONS,
+        current=reservation.status,
+        to=to,
+        subject=f"Reservation {reservation.pk}",
+    )
 
 
 def reservation_transition(

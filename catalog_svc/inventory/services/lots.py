@@ -11,6 +11,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from common.errors import Conflict, NotFound
+from common.transitions import transition_check
 from inventory.locks import drugs_lock, lots_lock, reservations_lock
 from inventory.models import (
     Allocation,
@@ -70,11 +71,9 @@ def lot_transition(
             )
         )
         lot = next(locked for locked in drug_lots if locked.pk == lot.pk)
-        if to not in LOT_TRANSITIONS[lot.status]:
-            raise Conflict(
-                f"Lot {lot.lot_number} is {lot.status}; it cannot become {to}.",
-                code="invalid_transition",
-            )
+        transition_check(
+            table=LOT_TRANSITIONS, current=lot.status, to=to, subject=f"Lot {lot.lot_number}"
+        )
         if to == LotStatus.AVAILABLE and lot.expiry_date < today:
             raise Conflict(
                 f"Lot {lot.lot_number} expired on {lot.expiry_date}.", code="lot_expired"

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from common.errors import Conflict, NotFound, ValidationFailed
+from common.transitions import transition_check
 from inventory.locks import drugs_lock, lots_lock, reservations_lock, sellable_lots_lock
 from inventory.models import (
     Allocation,
@@ -27,6 +28,7 @@ from inventory.models import (
 )
 from inventory.selectors import reservation_get
 from inventory.services.holds import (
+    RESERVATION_TRANSITIONS,
     fefo_order,
     fefo_plan,
     reservation_free_all,
@@ -258,11 +260,12 @@ def reservation_commit(
                 f"Reservation {reservation.pk} expired at {reservation.expires_at}.",
                 code="reservation_expired",
             )
-        if reservation.status != ReservationStatus.HELD:
-            raise Conflict(
-                f"Reservation {reservation.pk} is {reservation.status}.",
-                code="invalid_transition",
-            )
+        transition_check(
+            table=RESERVATION_TRANSITIONS,
+            current=reservation.status,
+            to=ReservationStatus.COMMITTED,
+            subject=f"Reservation {reservation.pk}",
+        )
         allocations = list(
             Allocation.objects.filter(line__reservation=reservation)
             .select_related("line")

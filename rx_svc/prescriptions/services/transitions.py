@@ -4,7 +4,7 @@ from collections.abc import Mapping
 
 from django.db import transaction
 
-from common.errors import Conflict
+from common.transitions import transition_check
 from prescriptions.actors import Actor
 from prescriptions.locks import prescription_lock
 from prescriptions.models import Prescription, PrescriptionEvent
@@ -51,12 +51,7 @@ def prescription_transition(
     """Move ``prescription`` to ``to`` (with ``changes`` to its fields) if the state machine
     allows it, and write the event; 409 ``invalid_transition`` otherwise."""
     locked = prescription_lock(prescription_id=prescription.pk)
-    if to not in TRANSITIONS[locked.status]:
-        raise Conflict(
-            f"A {locked.status} prescription cannot become {to}.",
-            code="invalid_transition",
-            extra={"current_status": locked.status},
-        )
+    transition_check(table=TRANSITIONS, current=locked.status, to=to, subject="The prescription")
     from_status = locked.status
     locked.status = to
     for name, value in (changes or {}).items():
