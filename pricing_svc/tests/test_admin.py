@@ -69,7 +69,8 @@ def test_chargeback_actions_go_through_the_transition_service(staff):
         follow=True,
     )
     messages = [str(m) for m in response.context["messages"]]
-    assert f"Chargeback {second.pk}: The chargeback is paid; it cannot become submitted." in messages
+    refusal = f"Chargeback {second.pk}: The chargeback is paid; it cannot become submitted."
+    assert refusal in messages
     assert "1 chargeback(s) submitted." in messages
     first.refresh_from_db()
     second.refresh_from_db()
