@@ -1,5 +1,5 @@
 # The two commands a newcomer needs; everything else is `python3 manage_all.py --help`.
-.PHONY: up down test check render-config
+.PHONY: up down test check render-config bench bench-quick
 
 up:
 	python3 manage_all.py up
@@ -15,3 +15,10 @@ check:
 
 render-config:
 	python3 manage_all.py render-config
+
+# Benchmarks (README "Benchmarks"): wrk through HAProxy, against a ceiling.
+bench:
+	.venv/bin/python bench/run.py
+
+bench-quick:
+	.venv/bin/python bench/run.py --quick
