@@ -15,9 +15,7 @@
   Postgres image's entrypoint on the first start of an empty volume.
 """
 
-import json
-
-from common.errors import problem
+from common.gateway import haproxy_problem_string
 from common.registry import CONTAINER_PORT, GATEWAY_PORT, GATEWAY_STATS_PORT, SERVICES
 from common.runner.jobs import JOB_INTERVAL_SECONDS, JOBS
 from common.traefik import METRICS_PORT, TRAEFIK_IMAGE, WEB_PORT
@@ -37,9 +35,7 @@ _HEADER = (
 
 def render_compose_haproxy() -> str:
     """HAProxy of the compose stack: clients on :GATEWAY_PORT, balanced over the Traefiks."""
-    not_found = json.dumps(
-        problem(404, "not_found", "No service serves this path."), separators=(",", ":")
-    ).replace('"', '\\"')
+    not_found = haproxy_problem_string(404, "not_found", "No service serves this path.")
     prefixes = " ".join(prefix for svc in SERVICES for prefix in svc.prefixes)
     servers = "\n".join(
         f"    server traefik-{i + 1} traefik-{i + 1}:{WEB_PORT}" for i in range(TRAEFIK_REPLICAS)
@@ -78,7 +74,7 @@ frontend gateway
     default_backend be_not_found
 
 backend be_not_found
-    http-request return status 404 content-type application/problem+json string "{not_found}"
+    http-request return status 404 content-type application/problem+json string {not_found}
 
 backend be_traefik
     balance roundrobin

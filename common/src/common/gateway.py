@@ -22,7 +22,7 @@ RATE_LIMIT_RETRY_AFTER_SECONDS = 10
 _SERVER_DEFAULTS = "check inter 2s fall 3 rise 2 observe layer4 error-limit 10 on-error mark-down"
 
 
-def _problem_string(status: int, code: str, detail: str) -> str:
+def haproxy_problem_string(status: int, code: str, detail: str) -> str:
     """A problem+json body as a double-quoted HAProxy string."""
     body = json.dumps(problem(status, code, detail), separators=(",", ":"))
     return '"' + body.replace('"', '\\"') + '"'
@@ -55,8 +55,8 @@ def render_haproxy(
 {servers}
 """
         )
-    not_found = _problem_string(404, "not_found", "No service serves this path.")
-    too_many = _problem_string(429, "rate_limited", "Too many requests from this address.")
+    not_found = haproxy_problem_string(404, "not_found", "No service serves this path.")
+    too_many = haproxy_problem_string(429, "rate_limited", "Too many requests from this address.")
     over_limit = f"{{ var(txn.rate) -m int gt {rate_limit} }}"
     refuse = (
         f"http-request return status 429 content-type application/problem+json"
