@@ -86,17 +86,28 @@ def http() -> requests.Session:
 DEMO_PASSWORD = "pharma-demo-2026"
 
 
-def admin_sign_in(platform: RunningPlatform, username: str) -> requests.Session:
-    """A browser session signed in once, at auth_svc's admin (single sign-on)."""
-    session = requests.Session()
+def admin_login(
+    platform: RunningPlatform,
+    username: str,
+    password: str = DEMO_PASSWORD,
+    session: requests.Session | None = None,
+) -> tuple[requests.Session, requests.Response]:
+    """One try at auth_svc's admin login form, as a browser makes it (CSRF token and all)."""
+    session = session or requests.Session()
     login_url = platform.url("/admin/auth/login/")
     page = session.get(login_url)
     form = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page.text))
     response = session.post(
         login_url,
-        data={**form, "username": username, "password": DEMO_PASSWORD},
+        data={**form, "username": username, "password": password},
         headers={"Referer": login_url},
     )
+    return session, response
+
+
+def admin_sign_in(platform: RunningPlatform, username: str) -> requests.Session:
+    """A browser session signed in once, at auth_svc's admin (single sign-on)."""
+    session, response = admin_login(platform, username)
     assert response.status_code == 200, response.text[:500]
     return session
 

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 import requests
-from conftest import DEMO_PASSWORD, admin_sign_in
+from conftest import DEMO_PASSWORD, admin_login, admin_sign_in
 
 from common.registry import SERVICES
 
@@ -84,11 +84,7 @@ def test_one_sign_in_opens_every_admin_and_one_sign_out_closes_them(platform):
 
 
 def test_people_without_a_back_office_role_get_no_admin(platform):
-    session = requests.Session()
-    login_url = platform.url("/admin/auth/login/")
-    page = session.get(login_url)
-    form = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page.text))
-    session.post(login_url, data={**form, "username": "hospital_a", "password": DEMO_PASSWORD})
+    session, _ = admin_login(platform, "hospital_a")
     assert "/admin/auth/login/" in session.get(platform.url("/admin/catalog/")).url
 
 

@@ -9,7 +9,6 @@ import base64
 import csv
 import io
 import json
-import re
 import socket
 import uuid
 
@@ -17,6 +16,7 @@ import requests
 from conftest import (
     DEMO_PASSWORD,
     Api,
+    admin_login,
     admin_sign_in,
     create_user,
     form_fields,
@@ -89,23 +89,10 @@ def test_the_admin_login_counts_failures_toward_the_same_lockout(platform):
         role="distributor",
         organization=organization_id(platform, "Acme Pharma Distribution"),
     )
-    login_url = platform.url("/admin/auth/login/")
     browser = requests.Session()
     for _ in range(5):
-        page = browser.get(login_url)
-        form = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page.text))
-        browser.post(
-            login_url,
-            data={**form, "username": username, "password": "not-the-password"},
-            headers={"Referer": login_url},
-        )
-    page = browser.get(login_url)
-    form = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page.text))
-    right = browser.post(
-        login_url,
-        data={**form, "username": username, "password": DEMO_PASSWORD},
-        headers={"Referer": login_url},
-    )
+        admin_login(platform, username, "not-the-password", browser)
+    _, right = admin_login(platform, username, DEMO_PASSWORD, browser)
     assert "pharma_admin" not in browser.cookies
     assert "Too many failed sign-ins" in right.text
     api = requests.post(
@@ -206,18 +193,7 @@ def test_a_role_change_and_a_deactivation_end_the_old_admin_rights_everywhere(pl
 
 
 def admin_sign_in_fails(platform, username: str) -> bool:
-    browser = requests.Session()
-    login_url = platform.url("/admin/auth/login/")
-    form = dict(
-        re.findall(
-            r'<input type="hidden" name="([^"]+)" value="([^"]*)"', browser.get(login_url).text
-        )
-    )
-    browser.post(
-        login_url,
-        data={**form, "username": username, "password": DEMO_PASSWORD},
-        headers={"Referer": login_url},
-    )
+    browser, _ = admin_login(platform, username)
     return "pharma_admin" not in browser.cookies
 
 
