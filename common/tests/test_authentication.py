@@ -10,6 +10,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from common.admin import admin_actor
+from common.authentication import Principal
 from common.testing import TEST_KID, mint_token, signing_key
 
 WHOAMI = "/api/commontest/whoami/"
@@ -130,3 +132,23 @@ def test_malformed_authorization_headers(api_client, header):
     response = api_client().get(WHOAMI, HTTP_AUTHORIZATION=header)
     assert response.status_code == 401
     assert response.json()["code"] == "authentication_failed"
+
+
+@pytest.mark.parametrize(
+    ("claims", "actor"),
+    [
+        ({"sub": "7", "role": "hospital", "org": 3, "username": "ann"}, "user:7"),
+        ({"role": "hospital", "org": 3, "client_id": "st-marys-erp"}, "client:st-marys-erp"),
+        ({"client_id": "orders-service"}, "client:orders-service"),
+    ],
+)
+def test_every_caller_has_one_actor_whatever_its_role(claims, actor):
+    assert Principal.from_claims(claims).actor == actor
+
+
+def test_the_admin_actor_is_the_same_person_as_in_their_tokens(rf):
+    request = rf.get("/admin/")
+    request.user = type("Staff", (), {"get_username": lambda self: "root"})()
+    assert admin_actor(request) == "staff:root"
+    request.admin_session = {"sub": 7, "role": "pharmacist"}
+    assert admin_actor(request) == Principal.from_claims({"sub": "7"}).actor == "user:7"

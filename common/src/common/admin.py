@@ -46,3 +46,13 @@ def admin_organization_scope(request, *, role: str) -> int | None:
     if claims.get("role") == role and claims.get("org") is not None:
         return int(claims["org"])
     return NO_ORGANIZATION
+
+
+def admin_actor(request) -> str:
+    """Who did it in the admin, in ``Principal.actor``'s format: ``user:<id>`` for a person
+    signed in through auth_svc (the same id as in their API tokens); ``staff:<username>`` for
+    an account local to this service's admin (a break-glass superuser)."""
+    claims = getattr(request, "admin_session", None) or {}
+    if claims.get("sub") is not None:
+        return f"user:{claims['sub']}"
+    return f"staff:{request.user.get_username()}"

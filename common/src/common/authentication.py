@@ -50,6 +50,15 @@ class Principal:
     def pk(self) -> str | None:
         return self.sub
 
+    @property
+    def actor(self) -> str:
+        """Who did it, as every audit row on the platform records it: ``user:<id>`` for a
+        person (the auth_svc user id, the same in the admin, ``common.admin.admin_actor``),
+        ``client:<client_id>`` for a machine (a platform service or a B2B integration)."""
+        if self.is_client:
+            return f"client:{self.client_id or 'unknown'}"
+        return f"user:{self.sub}"
+
     @classmethod
     def from_claims(cls, claims: dict) -> "Principal":
         return cls(

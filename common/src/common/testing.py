@@ -5,8 +5,10 @@ the real verification path (kid lookup, RS256, iss/aud/exp) runs in every test.
 """
 
 import functools
+import threading
 import time
 import uuid
+from collections.abc import Callable, Sequence
 
 import jwt
 import pytest
@@ -105,6 +107,34 @@ def api_client():
         return client
 
     return make
+
+
+def race(tasks: Sequence[Callable[[], object]], *, timeout: float = 60) -> list:
+    """Run the callables at the same moment, each in its own thread and database connection,
+    and return what each returned or raised (a crash fails the test instead of vanishing with
+    its thread). Fails if a thread is still running after ``timeout`` seconds (a deadlock)."""
+    from django.db import connection
+
+    start = threading.Barrier(len(tasks))
+    results: list = [None] * len(tasks)
+
+    def run(index: int, task: Callable[[], object]) -> None:
+        try:
+            start.wait(timeout)
+            results[index] = task()
+        except Exception as exc:  # handed back to the test to assert on
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(tasks)]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + timeout
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    assert not any(thread.is_alive() for thread in threads), "a thread hung (deadlock?)"
+    return results
 
 
 def api_views_without_scopes() -> list[str]:

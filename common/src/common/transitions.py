@@ -1,12 +1,15 @@
 """State machines: one refusal for a move a machine does not allow.
 
 Every service keeps its statuses' moves in one dict (``TRANSITIONS = {status: {allowed…}}``,
-STYLE.md) and checks a move here, so an illegal one answers the same everywhere (API.md):
-409 ``invalid_transition`` with ``from``, ``to`` and ``allowed`` (the moves there are from
-``from``, sorted).
+STYLE.md) and makes a move with :func:`transition_apply`, so a move is made the same way
+everywhere (row locked, table checked, saved with ``update_fields``, event written, side
+effects after commit) and an illegal one answers the same (API.md): 409 ``invalid_transition``
+with ``from``, ``to`` and ``allowed`` (the moves there are from ``from``, sorted).
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+
+from django.db import models, transaction
 
 from common.errors import Conflict
 
@@ -26,3 +29,45 @@ def transition_check(
             f"{subject} is {current}; it cannot become {to}.",
             extra={"from": current, "to": to, "allowed": allowed},
         )
+
+
+def transition_apply(
+    instance: models.Model,
+    to: str,
+    *,
+    table: Mapping[str, Iterable[str]],
+    subject: str,
+    field: str = "status",
+    changes: Mapping[str, object] | None = None,
+    record: Callable[[str, str], object] | None = None,
+    after_commit: Callable[[], object] | None = None,
+) -> str:
+    """Move ``instance`` to ``to`` inside the caller's transaction and return the status it
+    left.
+
+    The row is locked (``SELECT … FOR UPDATE``; a no-op when the caller holds the lock) and
+    its status read again under the lock, so two racing moves are decided one after the other
+    and the loser gets the 409. ``changes`` are the other fields the move sets; they are saved
+    with the status in one ``UPDATE`` of exactly those columns. ``record(from, to)`` writes the
+    event row after the save, and ``after_commit`` runs only once the transaction commits
+    (notifications, calls to other services).
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("transition_apply must run inside transaction.atomic()")
+    model = type(instance)
+    current = (
+        model._base_manager.select_for_update()
+        .filter(pk=instance.pk)
+        .values_list(field, flat=True)
+        .get()
+    )
+    transition_check(table=table, current=current, to=to, subject=subject)
+    changes = dict(changes or {})
+    for name, value in {field: to, **changes}.items():
+        setattr(instance, name, value)
+    instance.save(update_fields=[field, *changes])
+    if record is not None:
+        record(current, to)
+    if after_commit is not None:
+        transaction.on_commit(after_commit)
+    return current

@@ -154,6 +154,14 @@ def breaker_for(upstream: str) -> pybreaker.CircuitBreaker:
         return _breakers[upstream]
 
 
+def breakers_forget() -> None:
+    """Drop this process's breakers: the next call builds each again from the state shared
+    in Redis, as a freshly started worker would (tests use it to start from closed breakers
+    or to act as another replica)."""
+    with _lock:
+        _breakers.clear()
+
+
 def shared_states() -> dict[str, str]:
     """The state held in Redis of each breaker of this service (upstreams it never called have
     none), e.g. ``{"pricing": "open"}``. Raises ``redis.RedisError`` when Redis is down.
