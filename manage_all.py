@@ -2,7 +2,8 @@
 """Run the whole PharmaConnect platform: ``python3 manage_all.py <command>`` (see ``--help``).
 
 Needs only Python 3.11: on first use it creates the project venv ``.venv`` and installs
-``requirements.txt`` there (never into the system Python), then re-runs itself inside it.
+``requirements.txt`` and the runner (``tooling/``, repository tooling that no service image
+carries) there, never into the system Python, then re-runs itself inside it.
 """
 
 import hashlib
@@ -20,7 +21,7 @@ STAMP = VENV / ".requirements.sha256"
 
 def _requirements_digest() -> str:
     digest = hashlib.sha256()
-    for name in ("requirements.txt", "common/pyproject.toml"):
+    for name in ("requirements.txt", "common/pyproject.toml", "tooling/pyproject.toml"):
         digest.update((ROOT / name).read_bytes())
     return digest.hexdigest()
 
@@ -36,9 +37,10 @@ def ensure_venv() -> None:
         venv.create(VENV, with_pip=True)
     digest = _requirements_digest()
     if not STAMP.exists() or STAMP.read_text() != digest:
-        print("[pharmaconnect] installing requirements.txt into .venv", flush=True)
+        print("[pharmaconnect] installing requirements.txt and the runner into .venv", flush=True)
         pip = [str(VENV_PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-        if subprocess.run([*pip, "-r", str(ROOT / "requirements.txt")], cwd=ROOT).returncode != 0:
+        install = [*pip, "-r", str(ROOT / "requirements.txt"), "-e", str(ROOT / "tooling")]
+        if subprocess.run(install, cwd=ROOT).returncode != 0:
             sys.exit("manage_all.py: error: installing requirements.txt into .venv failed")
         STAMP.write_text(digest)
     os.execv(VENV_PYTHON, [str(VENV_PYTHON), str(ROOT / "manage_all.py"), *sys.argv[1:]])
@@ -46,6 +48,6 @@ def ensure_venv() -> None:
 
 if __name__ == "__main__":
     ensure_venv()
-    from common.runner.cli import main
+    from runner.cli import main
 
     sys.exit(main(sys.argv[1:]))

@@ -121,7 +121,7 @@ def gateway_admin(command: str) -> str:
     """A command on the e2e HAProxy's admin socket (e.g. take a service's replicas out)."""
     import socket
 
-    from common.runner.profiles import PROFILES
+    from runner.profiles import PROFILES
 
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
         sock.settimeout(5)

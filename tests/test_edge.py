@@ -22,14 +22,14 @@ from dataclasses import dataclass, field
 
 import requests
 from conftest import ROOT, Api, ServiceOutage, create_user
+from runner.infra import resolve
+from runner.platform import gateway_server_states
+from runner.profiles import PROFILES
+from runner.services import service_env
 
 from common.clients.breakers import FAIL_MAX, RESET_TIMEOUT_SECONDS
 from common.quotas import Quota
 from common.registry import SERVICES, service
-from common.runner.infra import resolve
-from common.runner.platform import gateway_server_states
-from common.runner.profiles import PROFILES
-from common.runner.services import service_env
 from common.settings import QUOTAS
 
 E2E = PROFILES["e2e"]

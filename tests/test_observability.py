@@ -11,12 +11,12 @@ import uuid
 import pytest
 import requests
 from conftest import Api, ServiceOutage
+from runner.profiles import PROFILES, ROOT
 
 from common.demo.catalog import drugs
 from common.observability.dashboards import DASHBOARDS, metric_names, prometheus_queries
 from common.observability.prometheus import render_prometheus_native
 from common.registry import SERVICES
-from common.runner.profiles import PROFILES, ROOT
 
 PROFILE = PROFILES["e2e"]
 PROMETHEUS_PORT = 9090 + PROFILE.port_offset

@@ -38,8 +38,8 @@ def test_admin_pages_and_their_assets_are_served(platform, admin_session, name):
 
 
 def test_haproxy_health_checks_every_replica_up(platform):
-    from common.runner.platform import gateway_server_states
-    from common.runner.profiles import PROFILES
+    from runner.platform import gateway_server_states
+    from runner.profiles import PROFILES
 
     states = gateway_server_states(PROFILES["e2e"])
     expected = {f"{svc.name}/{svc.name}{i + 1}" for svc in SERVICES for i in range(2)}
@@ -50,8 +50,9 @@ def test_haproxy_health_checks_every_replica_up(platform):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_every_replica_answers_its_probes(http, platform, name):
+    from runner.profiles import PROFILES
+
     from common.registry import service
-    from common.runner.profiles import PROFILES
 
     for port in service(name).ports(PROFILES["e2e"].port_offset):
         assert http.get(f"http://127.0.0.1:{port}/healthz").json() == {"status": "ok"}
@@ -78,7 +79,7 @@ def test_request_ids_are_propagated_or_created_at_the_gateway(platform, http):
 
 def test_both_replicas_serve_traffic(platform, http):
     """Round-robin: twenty requests reach both catalog replicas (their logs show them)."""
-    from common.runner.profiles import PROFILES
+    from runner.profiles import PROFILES
 
     logs = PROFILES["e2e"].run_dir / "logs"
     marker = "balance-check"
@@ -95,8 +96,9 @@ def metric_total(text: str, name: str) -> float:
 def test_metrics_add_up_every_worker_of_a_replica(http, platform):
     """Multiprocess mode: a scrape counts the requests of all the replica's workers, not of
     whichever worker happens to answer it."""
+    from runner.profiles import PROFILES
+
     from common.registry import service
-    from common.runner.profiles import PROFILES
 
     port = service("catalog").ports(PROFILES["e2e"].port_offset)[0]
     url, name = f"http://127.0.0.1:{port}", "django_http_requests_before_middlewares_total"

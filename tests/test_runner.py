@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 from conftest import ROOT, Api, start_platform, stop_platform
+from runner.profiles import PROFILES
 
 from common.registry import SERVICES
-from common.runner.profiles import PROFILES
 
 PROFILE = PROFILES["check"]
 ALL_PORTS = [

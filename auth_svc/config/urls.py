@@ -7,7 +7,8 @@ from tokens import apis as tokens
 
 api = "api/auth/"
 urlpatterns = [
-    *service_urlpatterns("auth"),
+    # auth issues the tokens every other admin signs in with: its own admin keeps Django's form.
+    *service_urlpatterns("auth", sso_sign_in=False),
     path(f"{api}token/", tokens.LoginApi.as_view(), name="token"),
     path(f"{api}token/refresh/", tokens.RefreshApi.as_view(), name="token-refresh"),
     path(f"{api}token/revoke/", tokens.RevokeApi.as_view(), name="token-revoke"),

@@ -17,18 +17,21 @@ from pathlib import Path
 import helm_python
 import pytest
 import yaml
+from runner.cli import rendered_deploy_files
 
 from common.compose import IMAGES, TRAEFIK_REPLICAS
 from common.observability.dashboards import DASHBOARDS, metric_names, prometheus_queries
 from common.registry import CONTAINER_PORT, GATEWAY_PORT, SERVICES
-from common.runner.cli import rendered_deploy_files
-from common.runner.jobs import JOBS
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 CHART = ROOT / "helm" / "pharmaconnect"
 PROMETHEUS_DIR = ROOT / "observability" / "prometheus"
 REPLICAS = [f"{svc.name}-{i + 1}" for svc in SERVICES for i in range(len(svc.container_urls()))]
+# (service, command) of every scheduled job the registry declares.
+JOBS = [(svc.name, command) for svc in SERVICES for command in svc.scheduled_jobs]
+# Kubernetes appends 11 characters to a CronJob's name for each Job it starts.
+CRONJOB_NAME_MAX = 52
 SECRET_KEYS = {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "SERVICE_CLIENT_SECRET"}
 
 
@@ -129,7 +132,7 @@ def test_compose_has_every_replica_with_its_migration_first(compose):
             assert "ports" not in replica  # reached through the gateway only
 
 
-def test_compose_runs_every_scheduled_job_of_the_runner(compose):
+def test_compose_runs_every_scheduled_job_of_the_registry(compose):
     """What `manage_all.py up` runs every minute runs in compose too, in the service's image."""
     for name, command in JOBS:
         scheduler = compose["services"][f"jobs-{name}"]
@@ -326,21 +329,30 @@ def test_each_service_has_deployment_service_hpa_pdb_and_a_migrate_hook(manifest
         assert "manage.py migrate" in job["spec"]["template"]["spec"]["containers"][0]["args"][0]
 
 
-def test_every_scheduled_job_of_the_runner_is_a_cronjob(manifests):
+def test_every_scheduled_job_of_the_registry_is_a_cronjob(manifests):
     """A deployment runs what `manage_all.py up` runs every minute: expiring holds and lots,
-    reconciling orders, dispatching webhooks. Without them a cluster would hold stock forever."""
-    cronjobs = by_kind(manifests, "CronJob")
-    assert len(cronjobs) == len(JOBS)
-    for service_name, command in JOBS:
-        job = cronjobs[f"pharma-pharmaconnect-{service_name}-{command.replace('_', '-')}"]
+    reconciling orders, dispatching webhooks, purging stored idempotent answers. Without them a
+    cluster would hold stock forever and its idempotency tables would only grow."""
+    scheduled = {}
+    for name, job in by_kind(manifests, "CronJob").items():
+        assert len(name) <= CRONJOB_NAME_MAX, name
         assert job["spec"]["concurrencyPolicy"] == "Forbid"
         (container,) = job["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
-        assert container["command"][-3:] == ["python", "manage.py", command]
-        assert container["image"].endswith(f"/{service_name}:1.0.0")
+        assert container["command"][-3:-1] == ["python", "manage.py"]
         assert {"DATABASE_URL", "REDIS_URL"} <= {env["name"] for env in container["env"]}
+        service_name = container["image"].rsplit("/", 1)[1].removesuffix(":1.0.0")
+        scheduled[service_name, container["command"][-1]] = name
+    assert sorted(scheduled) == sorted(JOBS)
+    assert len(set(scheduled.values())) == len(JOBS)  # no two share a name
 
 
-def test_the_charts_job_list_is_the_runners():
+def test_the_idempotency_records_are_purged_wherever_they_are_stored():
+    """catalog and pricing store idempotent answers (common.idempotency): each purges them."""
+    assert ("catalog", "purge_idempotency_records") in JOBS
+    assert ("pricing", "purge_idempotency_records") in JOBS
+
+
+def test_the_charts_job_list_is_the_registrys():
     values = yaml.safe_load((CHART / "values.yaml").read_text())
     listed = [
         (name, cmd) for name, cmds in values["scheduledJobs"]["commands"].items() for cmd in cmds

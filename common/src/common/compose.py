@@ -16,8 +16,13 @@
 """
 
 from common.gateway import haproxy_problem_string
-from common.registry import CONTAINER_PORT, GATEWAY_PORT, GATEWAY_STATS_PORT, SERVICES
-from common.runner.jobs import JOB_INTERVAL_SECONDS, JOBS
+from common.registry import (
+    CONTAINER_PORT,
+    GATEWAY_PORT,
+    GATEWAY_STATS_PORT,
+    JOB_INTERVAL_SECONDS,
+    SERVICES,
+)
 from common.traefik import METRICS_PORT, TRAEFIK_IMAGE, WEB_PORT
 
 TRAEFIK_REPLICAS = 2
@@ -164,9 +169,8 @@ def _service_environment(svc) -> dict:
         "SERVICE_CLIENT_ID": f"{svc.name}-service",
         "SERVICE_CLIENT_SECRET": f"${{{svc.name.upper()}_CLIENT_SECRET:?set in .env}}",
     }
-    if svc.name == "auth":
-        # Interpolated from .env, not a value: the seed run by migrate-auth sets it.
-        env["DEMO_PASSWORD"] = "${DEMO_PASSWORD:?set in .env}"  # noqa: S105
+    for name in svc.compose_env:
+        env[name] = f"${{{name}:?set in .env}}"
     return env
 
 
@@ -175,10 +179,10 @@ def _service_environment(svc) -> dict:
 _HEARTBEAT = "/tmp/jobs-heartbeat"  # noqa: S108
 
 
-def _scheduled_jobs(svc, image: str, build: dict, commands: list[str]) -> dict:
-    """The service's scheduled jobs (``common.runner.jobs``), every JOB_INTERVAL_SECONDS, as
+def _scheduled_jobs(svc, image: str, build: dict) -> dict:
+    """The service's scheduled jobs (``Service.scheduled_jobs``), every JOB_INTERVAL_SECONDS, as
     ``manage_all.py up`` runs them natively; healthy while a round finished lately."""
-    round_ = " ; ".join(f"python manage.py {command}" for command in commands)
+    round_ = " ; ".join(f"python manage.py {command}" for command in svc.scheduled_jobs)
     loop = f"while true; do {round_} ; touch {_HEARTBEAT}; sleep {JOB_INTERVAL_SECONDS}; done"
     stale = 3 * JOB_INTERVAL_SECONDS
     return {
@@ -272,13 +276,11 @@ def compose_document() -> dict:
                 ),
                 "restart": "unless-stopped",
             }
-            if svc.name == "rx":
-                # Both replicas serve the same documents: one volume (S3 in the chart).
-                replica["volumes"] = ["rx-documents:/var/lib/pharmaconnect/rx-documents"]
+            if svc.compose_volumes:
+                replica["volumes"] = list(svc.compose_volumes)
             services[name] = replica
-        commands = [command for name, command in JOBS if name == svc.name]
-        if commands:
-            services[f"jobs-{svc.name}"] = _scheduled_jobs(svc, image, build, commands)
+        if svc.scheduled_jobs:
+            services[f"jobs-{svc.name}"] = _scheduled_jobs(svc, image, build)
     traefiks = [f"traefik-{i + 1}" for i in range(TRAEFIK_REPLICAS)]
     for name in traefiks:
         services[name] = {
@@ -376,7 +378,7 @@ def compose_document() -> dict:
     volumes = [
         "postgres-data",
         "redis-data",
-        "rx-documents",
+        *(mount.split(":")[0] for svc in SERVICES for mount in svc.compose_volumes),
         "prometheus-data",
         "loki-data",
         "promtail-positions",

@@ -1,7 +1,10 @@
-"""The service registry: the one table of services, their routes, databases and ports.
+"""The service registry: the one table of services, their routes, databases, ports and
+scheduled jobs.
 
-HAProxy's config (and the Traefik config of the compose deployment) are rendered from it, and
-the native runner starts the replicas it lists. A test fails when a committed config drifts.
+The configs of every deployment are rendered from it (``manage_all.py render-config``): the
+native HAProxy (``common.gateway``), compose's stack, HAProxy and Traefik (``common.compose``,
+``common.traefik``) and Prometheus' scrapes (``common.observability``). The native runner
+starts the replicas and runs the jobs it lists. A test fails when a committed config drifts.
 """
 
 from dataclasses import dataclass
@@ -14,6 +17,9 @@ REPLICAS = 2
 # a service is the host ``<name>-<i>`` (auth-1, auth-2) on the stack's network
 # (``Service.container_urls``). The chart keeps the port, behind one Service per service.
 CONTAINER_PORT = 8000
+# How often each scheduled job runs: natively by ``manage_all.py up``, in compose by the
+# service's ``jobs-<name>`` container, in the chart by a CronJob each (helm's values).
+JOB_INTERVAL_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -23,6 +29,12 @@ class Service:
     # What the service's own OAuth2 client may ask of the others (auth's seed grants exactly
     # these; the service's token asks for them).
     client_scopes: tuple[str, ...] = ()
+    # Management commands run every JOB_INTERVAL_SECONDS, each idempotent and safe at any time.
+    scheduled_jobs: tuple[str, ...] = ()
+    # Variables of compose's ``.env`` its containers need beyond every service's.
+    compose_env: tuple[str, ...] = ()
+    # Named compose volumes its replicas share, as ``<volume>:<path>``.
+    compose_volumes: tuple[str, ...] = ()
 
     @property
     def project(self) -> str:
@@ -48,8 +60,18 @@ class Service:
 
 
 SERVICES: tuple[Service, ...] = (
-    Service("auth", 8101),
-    Service("catalog", 8111, client_scopes=("catalog:read",)),
+    # Its seed (run by compose's migrate-auth) sets the demo people's password.
+    Service("auth", 8101, compose_env=("DEMO_PASSWORD",)),
+    Service(
+        "catalog",
+        8111,
+        client_scopes=("catalog:read",),
+        scheduled_jobs=(
+            "expire_reservations",  # unconfirmed holds whose time is up
+            "expire_lots",  # lots past their expiry date
+            "purge_idempotency_records",  # stored answers older than any client's retries
+        ),
+    ),
     Service(
         "orders",
         8121,
@@ -61,9 +83,25 @@ SERVICES: tuple[Service, ...] = (
             "pricing:quote",
             "pricing:chargeback",
         ),
+        scheduled_jobs=(
+            "reconcile",  # orders a crash left pending; unfinished compensations
+            "dispatch_webhooks",  # recall notices from catalog's feed; due deliveries
+        ),
     ),
-    Service("rx", 8131, client_scopes=("catalog:read", "organizations:read")),
-    Service("pricing", 8141, client_scopes=("catalog:read",)),
+    Service(
+        "rx",
+        8131,
+        client_scopes=("catalog:read", "organizations:read"),
+        scheduled_jobs=("expire_prescriptions",),  # verified prescriptions past their validity
+        # Both replicas serve the same uploaded documents (S3 in the chart).
+        compose_volumes=("rx-documents:/var/lib/pharmaconnect/rx-documents",),
+    ),
+    Service(
+        "pricing",
+        8141,
+        client_scopes=("catalog:read",),
+        scheduled_jobs=("purge_idempotency_records",),
+    ),
 )
 
 

@@ -8,17 +8,18 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from common import health, sso
 
 
-def service_urlpatterns(name: str) -> list:
+def service_urlpatterns(name: str, *, sso_sign_in: bool = True) -> list:
+    """``sso_sign_in``: the admin signs in through auth_svc (single sign-on); the issuer itself
+    passes False and keeps Django's own sign-in form."""
     admin.site.site_header = f"PharmaConnect — {name}"
     admin.site.site_title = f"PharmaConnect {name} admin"
-    # Every admin but auth's own signs in through auth_svc (single sign-on).
     sign_in = (
-        []
-        if name == "auth"
-        else [
+        [
             path(f"admin/{name}/login/", sso.sso_login, name="sso_login"),
             path(f"admin/{name}/logout/", sso.sso_logout, name="sso_logout"),
         ]
+        if sso_sign_in
+        else []
     )
     return [
         *sign_in,

@@ -5,7 +5,9 @@ from pathlib import Path
 
 from common.registry import GATEWAY_PORT, GATEWAY_STATS_PORT
 
-ROOT = Path(__file__).resolve().parents[4]
+# The checkout this tooling belongs to (tooling/runner/profiles.py): it is installed editable
+# from the repository, never copied elsewhere.
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,11 @@ from pathlib import Path
 from common.gateway import render_haproxy
 from common.management.commands.seed import demo_password
 from common.registry import SERVICES, service
-from common.runner import RunnerError, processes
-from common.runner.infra import create_databases, redis_db_flush, resolve
-from common.runner.jobs import run_jobs
-from common.runner.profiles import ROOT, Profile
-from common.runner.services import manage, service_env
+from runner import RunnerError, processes
+from runner.infra import create_databases, redis_db_flush, resolve
+from runner.jobs import run_jobs
+from runner.profiles import ROOT, Profile
+from runner.services import manage, service_env
 
 BOOT_TIMEOUT_SECONDS = 90
 GATEWAY_TIMEOUT_SECONDS = 30

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from common.runner import RunnerError
+from runner import RunnerError
 
 STOP_GRACE_SECONDS = 10
 

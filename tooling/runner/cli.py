@@ -11,11 +11,11 @@ from common.gateway import render_haproxy
 from common.observability.dashboards import DASHBOARDS, render_dashboard
 from common.observability.prometheus import render_prometheus_compose, render_prometheus_native
 from common.registry import SERVICES
-from common.runner import RunnerError, platform
-from common.runner.infra import create_databases, resolve
-from common.runner.profiles import PROFILES, ROOT
-from common.runner.services import manage
 from common.traefik import render_traefik_dynamic, render_traefik_static
+from runner import RunnerError, platform
+from runner.infra import create_databases, resolve
+from runner.profiles import PROFILES, ROOT
+from runner.services import manage
 
 HAPROXY_CONFIG = ROOT / "haproxy" / "haproxy.cfg"
 # The unit suites of each service share one Redis db, apart from the dev (0) and e2e (1) stacks.

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg2
 import redis
 
-from common.runner import RunnerError
+from runner import RunnerError
 
 LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 LOCAL_REDIS = "redis://127.0.0.1:6379"

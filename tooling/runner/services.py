@@ -6,9 +6,9 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 
 from common.registry import SERVICES, Service
-from common.runner import RunnerError
-from common.runner.infra import Infra
-from common.runner.profiles import ROOT, Profile
+from runner import RunnerError
+from runner.infra import Infra
+from runner.profiles import ROOT, Profile
 
 
 def service_env(svc: Service, infra: Infra, profile: Profile) -> dict:
