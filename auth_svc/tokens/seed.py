@@ -26,8 +26,9 @@ LICENSES = {
         ("state", "PHARM-NY-3003", []),
     ],
 }
-# (id, username, role, organization): ids are pinned because other services' demo data
-# (a patient's prescriptions, say) refers to these people by id.
+# (id, username, role, organization): a new demo user gets its id from common.demo.people, as
+# other services' demo data (a patient's prescriptions, say) refers to it, unless another user
+# already holds that id (then it gets a new one; an existing demo user keeps its own).
 USERS = [
     (people.DEMO_ADMIN_ID, "admin", User.Role.ADMIN, None),
     (people.DEMO_DISTRIBUTOR_ID, "distributor", User.Role.DISTRIBUTOR, demo.ACME_DISTRIBUTION),

@@ -1,5 +1,7 @@
 """Demo data every service's ``seed`` agrees on (services never read each other's tables, so
-shared demo ids are fixed here). Never used outside ``seed`` and tests."""
+shared demo ids are fixed here). Read by the seeds, the demo orders and tests, and by one
+setting as its local default: orders' ``ORDERS_SELLER_ORG`` (the distributor that fulfils
+orders) is ACME_DISTRIBUTION unless the environment names another."""
 
 # Organization ids in auth_svc; other services reference organizations by these ids.
 ACME_DISTRIBUTION = 1  # distributor: Acme Pharma Distribution

@@ -1,9 +1,9 @@
 """Demo people: the auth_svc user ids that other services' demo data refers to.
 
-auth_svc's ``seed`` creates its demo users in this order (``tokens.seed.USERS``), so on a
-fresh auth database these are their ids. auth's seed does not pin ids: on a database that
-had other users first they differ, and seeds referring to them would point at the wrong
-person. Never used outside ``seed`` and tests.
+auth_svc's ``seed`` (``tokens.seed.USERS``) creates each demo user with its id here when
+that id is free, as on a fresh auth database. Where another user already holds it, the demo
+user gets a new id instead, and other services' demo data referring to the id points
+at that other person. Read only by the seeds and tests.
 """
 
 DEMO_ADMIN_ID = 1
