@@ -8,10 +8,9 @@ from django import forms
 from django.contrib import admin, messages
 
 from catalog.models import Drug, Warehouse
-from catalog.principals import staff_actor_label
 from catalog.selectors import warehouse_list
 from catalog.services import DRUG_EDITABLE_FIELDS, drug_create, drug_update, drug_validate
-from common.admin import admin_organization_scope
+from common.admin import admin_actor, admin_organization_scope
 from common.errors import ApplicationError
 from inventory.admin import STAFF_ROLE, ExpiryWindowFilter
 from inventory.admin_forms import ReceiveLineFormSet, ReceiveWarehouseForm, action_page
@@ -109,7 +108,7 @@ class DrugAdmin(admin.ModelAdmin):
                 receipt = receipt_create(
                     warehouse_id=header.cleaned_data["warehouse"].pk,
                     lines=lines,
-                    actor=staff_actor_label(request.user),
+                    actor=admin_actor(request),
                     owner_org=scope,
                 )
             except ApplicationError as exc:

@@ -1,19 +1,11 @@
-"""Who a caller is, in the two forms this service's services take: an actor label for the
-audit trail, and the organization whose warehouses the caller is limited to (the admin's
-equivalent is ``common.admin.admin_organization_scope``)."""
+"""The organization whose warehouses a caller is limited to (the admin's equivalent is
+``common.admin.admin_organization_scope``). Who did something is ``Principal.actor`` in the
+API and ``common.admin.admin_actor`` in the admin."""
 
 from common.authentication import Principal
 from common.errors import Forbidden
 
 ADMIN_ROLE = "admin"
-
-
-def actor_label(principal: Principal) -> str:
-    """A stable, human-readable name for event and ledger rows."""
-    if principal.sub is None:  # a machine: a platform service or a B2B integration
-        return f"client:{principal.client_id or 'unknown'}"
-    name = f" {principal.username}" if principal.username else ""
-    return f"user:{principal.sub}{name} ({principal.role}, org {principal.org})"
 
 
 def owner_scope(principal: Principal) -> int | None:
@@ -23,8 +15,3 @@ def owner_scope(principal: Principal) -> int | None:
     if principal.org is None:
         raise Forbidden("Your token names no organization.", code="no_organization")
     return principal.org
-
-
-def staff_actor_label(user) -> str:
-    """The actor of a change made in the admin site."""
-    return f"staff:{user.get_username()}"

@@ -13,8 +13,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from catalog.principals import staff_actor_label
-from common.admin import ReadOnlyAdmin, ReadOnlyInline, admin_organization_scope
+from common.admin import ReadOnlyAdmin, ReadOnlyInline, admin_actor, admin_organization_scope
 from common.errors import ApplicationError
 from inventory.admin_forms import ReasonForm, action_page
 from inventory.models import (
@@ -109,7 +108,7 @@ def _transition_action(model_admin, request, queryset, *, action, verb, apply):
             submit=verb.capitalize(),
             form=form,
         )
-    actor = staff_actor_label(request.user)
+    actor = admin_actor(request)
     scope = admin_organization_scope(request, role=STAFF_ROLE)
     for lot in queryset:
         try:

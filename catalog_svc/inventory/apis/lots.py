@@ -5,7 +5,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from catalog.principals import actor_label, owner_scope
+from catalog.principals import owner_scope
 from common.errors import NotFound
 from common.idempotency import idempotent
 from inventory.apis.access import INVENTORY_SCOPES, BackOffice
@@ -54,7 +54,7 @@ class _LotTransitionApi(APIView):
         result = lot_transition(
             lot_id=lot_id,
             to=self.target,
-            actor=actor_label(request.user),
+            actor=request.user.actor,
             reason=payload.validated_data["reason"],
             owner_org=owner_scope(request.user),
         )
@@ -86,7 +86,7 @@ class LotRecallApi(APIView):
         payload.is_valid(raise_exception=True)
         result = lot_recall(
             lot_id=lot_id,
-            actor=actor_label(request.user),
+            actor=request.user.actor,
             reason=payload.validated_data["reason"],
             owner_org=owner_scope(request.user),
         )

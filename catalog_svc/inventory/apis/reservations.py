@@ -6,7 +6,6 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from catalog.principals import actor_label
 from common.errors import ApplicationError, NotFound
 from common.idempotency import idempotent
 from inventory.apis.access import RESERVER_SCOPES, Reserver
@@ -54,7 +53,7 @@ class ReservationCreateApi(APIView):
                 reference=data["reference"],
                 lines=[ReservationLineIn(**line) for line in data["lines"]],
                 min_shelf_life_days=data["min_shelf_life_days"],
-                client=actor_label(request.user),
+                client=request.user.actor,
             )
         except ApplicationError as refusal:
             reservations_total.labels(refusal.code).inc()
@@ -78,7 +77,7 @@ class ReservationReleaseApi(APIView):
 
     @extend_schema(request=None, responses=ReservationOut, summary="Give the stock back.")
     def post(self, request, reservation_id: int):
-        reservation_release(reservation_id=reservation_id, actor=actor_label(request.user))
+        reservation_release(reservation_id=reservation_id, actor=request.user.actor)
         return _answer(reservation_id)
 
 
@@ -110,6 +109,6 @@ class ReservationCommitApi(APIView):
             reservation_id=reservation_id,
             shipped_at=data.get("shipped_at") or timezone.now(),
             buyer_org=data["buyer_org"],
-            actor=actor_label(request.user),
+            actor=request.user.actor,
         )
         return _answer(reservation_id)

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.models import Drug
-from catalog.principals import actor_label, owner_scope
+from catalog.principals import owner_scope
 from common.idempotency import idempotent
 from common.scopes import resource_scopes
 from inventory.apis.access import INVENTORY_SCOPES, BackOffice
@@ -55,7 +55,7 @@ class ReceiptCreateApi(APIView):
         receipt = receipt_create(
             warehouse_id=data["warehouse"],
             lines=[_receipt_line(line) for line in data["lines"]],
-            actor=actor_label(request.user),
+            actor=request.user.actor,
             owner_org=owner_scope(request.user),
         )
         receipt = Receipt.objects.prefetch_related("movements__lot").get(pk=receipt.pk)
@@ -77,7 +77,7 @@ class AdjustmentCreateApi(APIView):
             quantity_delta=data["quantity_delta"],
             reason=data["reason"],
             note=data["note"],
-            actor=actor_label(request.user),
+            actor=request.user.actor,
             owner_org=owner_scope(request.user),
         )
         return Response(MovementOut(movement).data, status=status.HTTP_201_CREATED)
@@ -102,7 +102,7 @@ class ReturnCreateApi(APIView):
             quantity=data["quantity"],
             order_ref=data["order_ref"],
             note=data["note"],
-            actor=actor_label(request.user),
+            actor=request.user.actor,
             owner_org=owner_scope(request.user),
         )
         return Response(MovementOut(movement).data, status=status.HTTP_201_CREATED)
