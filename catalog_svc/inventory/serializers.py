@@ -5,7 +5,7 @@ from decimal import ROUND_HALF_UP
 from rest_framework import serializers
 
 from inventory.filters import MAX_DAYS
-from inventory.models import AdjustmentReason, Lot, Movement, Shipment
+from inventory.models import AdjustmentReason, Lot, LotStatus, Movement, Shipment
 
 MAX_QUANTITY = 10_000_000
 MAX_RECEIPT_LINES = 1000
@@ -14,6 +14,9 @@ MAX_SERIALS_PER_LINE = 10_000
 
 class LotOut(serializers.ModelSerializer):
     status = serializers.SerializerMethodField()
+    available = serializers.SerializerMethodField(
+        help_text="Units that may be sold: none on a lot that is not available."
+    )
 
     class Meta:
         model = Lot
@@ -31,6 +34,9 @@ class LotOut(serializers.ModelSerializer):
 
     def get_status(self, lot) -> str:
         return getattr(lot, "current_status", lot.status)
+
+    def get_available(self, lot) -> int:
+        return lot.available if self.get_status(lot) == LotStatus.AVAILABLE else 0
 
 
 class LotEventOut(serializers.Serializer):

@@ -89,6 +89,15 @@ def test_recall_moves_or_releases_holds_and_lists_shipments(distributor, reserve
 
 
 @pytest.mark.django_db
+def test_the_recall_answer_shows_the_lot_after_its_holds_moved(distributor, reserver, lots, drug):
+    reserve(reserver, drug, 3, "SO-MOVED")
+    body = recall(distributor, lots["bad"]).json()
+    listed = distributor.get("/api/catalog/lots/", {"lot_number": "BAD"}).json()["results"][0]
+    assert (body["lot"]["on_hand"], body["lot"]["reserved"]) == (100, 0)
+    assert body["lot"] == listed
+
+
+@pytest.mark.django_db
 def test_reallocation_respects_the_minimum_shelf_life(distributor, reserver, lots, drug):
     picky = reserve(reserver, drug, 5, "SO-PICKY", min_shelf_life_days=50)  # BAD qualifies
     assert allocations(picky["id"]) == {"BAD": 5}

@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from common.errors import Conflict
-from common.transitions import transition_check
+from common.transitions import transition_apply
 from inventory.models import (
     Allocation,
     Lot,
@@ -107,36 +107,39 @@ def stock_free(*, reservation: Reservation, allocation: Allocation, actor: str) 
     )
 
 
-def _check_transition(reservation: Reservation, to: str) -> None:
-    transition_check(
-        table=RESERVATION_TRANSITIONS,
-        current=reservation.status,
-        to=to,
-        subject=f"Reservation {reservation.pk}",
-    )
-
-
 def reservation_transition(
-    *, reservation: Reservation, to: str, actor: str, reason: str, fields: Sequence[str] = ()
-) -> Reservation:
-    """Move a locked reservation to ``to`` if ``RESERVATION_TRANSITIONS`` allows it, saving
-    ``fields`` too, and write the event row."""
-    _check_transition(reservation, to)
-    from_status, reservation.status = reservation.status, to
-    reservation.save(update_fields=["status", "updated_at", *fields])
-    ReservationEvent.objects.create(
-        reservation=reservation, from_status=from_status, to_status=to, actor=actor, reason=reason
+    *,
+    reservation: Reservation,
+    to: str,
+    actor: str,
+    reason: str,
+    changes: Mapping[str, object] | None = None,
+) -> str:
+    """Move a reservation to ``to`` (with ``changes``) if ``RESERVATION_TRANSITIONS`` allows
+    it (409 ``invalid_transition`` otherwise) and write the event row; the status it left.
+    The caller holds the reservation's lock, taken in the inventory's order."""
+    return transition_apply(
+        reservation,
+        to,
+        table=RESERVATION_TRANSITIONS,
+        subject=f"Reservation {reservation.pk}",
+        changes={**(changes or {}), "updated_at": timezone.now()},
+        record=lambda from_status, to_status: ReservationEvent.objects.create(
+            reservation=reservation,
+            from_status=from_status,
+            to_status=to_status,
+            actor=actor,
+            reason=reason,
+        ),
     )
-    return reservation
 
 
 def reservation_free_all(*, reservation: Reservation, to: str, actor: str, reason: str) -> None:
     """End a held reservation (released or expired): every unit it holds becomes available."""
-    _check_transition(reservation, to)  # before any stock moves
+    reservation_transition(reservation=reservation, to=to, actor=actor, reason=reason)
     allocations = Allocation.objects.filter(line__reservation=reservation).order_by("lot_id")
     for allocation in allocations:
         stock_free(reservation=reservation, allocation=allocation, actor=actor)
-    reservation_transition(reservation=reservation, to=to, actor=actor, reason=reason)
 
 
 def holds_reallocate(

@@ -11,7 +11,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from common.errors import Conflict, NotFound
-from common.transitions import transition_check
+from common.transitions import transition_apply
 from inventory.locks import drugs_lock, lots_lock, reservations_lock
 from inventory.models import (
     Allocation,
@@ -71,23 +71,28 @@ def lot_transition(
             )
         )
         lot = next(locked for locked in drug_lots if locked.pk == lot.pk)
-        transition_check(
-            table=LOT_TRANSITIONS, current=lot.status, to=to, subject=f"Lot {lot.lot_number}"
-        )
-        if to == LotStatus.AVAILABLE and lot.expiry_date < today:
+        # Only a move the table allows is refused for the date; any other is a 409 below.
+        releasable = to in LOT_TRANSITIONS[lot.status]
+        if to == LotStatus.AVAILABLE and releasable and lot.expiry_date < today:
             raise Conflict(
                 f"Lot {lot.lot_number} expired on {lot.expiry_date}.", code="lot_expired"
             )
-        from_status, lot.status = lot.status, to
-        lot.save(update_fields=["status", "updated_at"])
-        LotEvent.objects.create(
-            lot=lot, from_status=from_status, to_status=to, actor=actor, reason=reason
+        from_status = transition_apply(
+            lot,
+            to,
+            table=LOT_TRANSITIONS,
+            subject=f"Lot {lot.lot_number}",
+            changes={"updated_at": timezone.now()},
+            record=lambda from_status, to_status: LotEvent.objects.create(
+                lot=lot, from_status=from_status, to_status=to_status, actor=actor, reason=reason
+            ),
         )
         reallocation = Reallocation(released=[], reallocated=[])
         if from_status == LotStatus.AVAILABLE:
             reallocation = holds_reallocate(
                 lot=lot, reservations=reservations, drug_lots=drug_lots, actor=actor
             )
+            lot.refresh_from_db()  # the holds it gave up changed its counters
     return LotTransitionResult(lot=lot, reallocation=reallocation)
 
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from common.errors import Conflict, NotFound, ValidationFailed
-from common.transitions import transition_check
+from common.transitions import InvalidTransition
 from inventory.locks import drugs_lock, lots_lock, reservations_lock, sellable_lots_lock
 from inventory.models import (
     Allocation,
@@ -176,8 +176,13 @@ def reservation_confirm(*, reservation_id: int) -> Reservation:
                 code="reservation_expired",
             )
         if reservation.status != ReservationStatus.HELD:
-            raise Conflict(
-                f"Reservation {reservation.pk} is {reservation.status}.", code="invalid_transition"
+            raise InvalidTransition(
+                f"Reservation {reservation.pk} is {reservation.status}; it cannot be confirmed.",
+                extra={
+                    "from": reservation.status,
+                    "to": ReservationStatus.HELD,
+                    "allowed": sorted(RESERVATION_TRANSITIONS[reservation.status]),
+                },
             )
         if reservation.confirmed_at is None:
             reservation.confirmed_at = timezone.now()
@@ -260,11 +265,12 @@ def reservation_commit(
                 f"Reservation {reservation.pk} expired at {reservation.expires_at}.",
                 code="reservation_expired",
             )
-        transition_check(
-            table=RESERVATION_TRANSITIONS,
-            current=reservation.status,
+        reservation_transition(
+            reservation=reservation,
             to=ReservationStatus.COMMITTED,
-            subject=f"Reservation {reservation.pk}",
+            actor=actor,
+            reason=f"shipped to org {buyer_org}",
+            changes={"buyer_org": buyer_org, "shipped_at": shipped_at},
         )
         allocations = list(
             Allocation.objects.filter(line__reservation=reservation)
@@ -306,12 +312,4 @@ def reservation_commit(
             for allocation in allocations
         )
         serials_ship(shipments=shipments)
-        reservation.buyer_org, reservation.shipped_at = buyer_org, shipped_at
-        reservation_transition(
-            reservation=reservation,
-            to=ReservationStatus.COMMITTED,
-            actor=actor,
-            reason=f"shipped to org {buyer_org}",
-            fields=["buyer_org", "shipped_at"],
-        )
     return reservation
