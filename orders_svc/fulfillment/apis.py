@@ -10,7 +10,6 @@ from fulfillment import services
 from fulfillment.models import TransactionRecord
 from fulfillment.serializers import TransactionRecordOut
 from orders.apis import ORDERS_SCOPES
-from orders.placement import actor
 from orders.selectors import order_visible
 from orders.serializers import DeliverIn, OrderOut, ShipIn, order_body
 
@@ -25,7 +24,7 @@ class OrderShipApi(APIView):
         payload = ShipIn(data=request.data)
         payload.is_valid(raise_exception=True)
         shipped = services.order_ship(
-            order=order, by=actor(request.user), shipped_at=payload.validated_data.get("shipped_at")
+            order=order, by=request.user.actor, shipped_at=payload.validated_data.get("shipped_at")
         )
         return Response(order_body(shipped))
 
@@ -40,7 +39,7 @@ class OrderDeliverApi(APIView):
         payload = DeliverIn(data=request.data)
         payload.is_valid(raise_exception=True)
         received = [services.Received(**item) for item in payload.validated_data["received"]]
-        delivered = services.order_deliver(order=order, by=actor(request.user), received=received)
+        delivered = services.order_deliver(order=order, by=request.user.actor, received=received)
         return Response(order_body(delivered))
 
 

@@ -1,36 +1,25 @@
-"""After confirmation: cancelling, shipping (stock leaves, the DSCSA record is written,
+"""After confirmation: shipping (stock leaves, the DSCSA record is written,
 chargebacks are reported) and proof of delivery."""
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from common.errors import ApplicationError, ValidationFailed
-from common.transitions import transition_check
 from fulfillment.dscsa import transaction_record_document
 from fulfillment.models import ChargebackReport, TransactionRecord
 from orders import upstreams
 from orders.models import Order, OrderLine
-from orders.placement import compensate, lots_json
-from orders.transitions import TRANSITIONS, order_lock, order_transition
-
-log = logging.getLogger(__name__)
-
-
-def _require_move(order: Order, to: str) -> None:
-    transition_check(table=TRANSITIONS, current=order.status, to=to, subject="The order")
-
-
-def order_cancel(*, order: Order, by: str, reason: str) -> Order:
-    """Cancel a pending or confirmed order and give its stock (and fills) back."""
-    _require_move(order, Order.Status.CANCELLED)
-    cancelled = order_transition(order=order, to=Order.Status.CANCELLED, by=by, reason=reason)
-    compensate(cancelled)  # best effort now; reconcile finishes what an outage interrupts
-    cancelled.refresh_from_db()
-    return cancelled
+from orders.services.lots import reservation_lots
+from orders.services.transitions import (
+    order_lock,
+    order_status_check,
+    order_transition,
+    reservation_transition,
+)
 
 
 def _organization(org_id: int | None):
@@ -44,38 +33,34 @@ def _organization(org_id: int | None):
 
 def order_ship(*, order: Order, by: str, shipped_at: datetime | None = None) -> Order:
     """Commit the reservation (stock leaves the warehouse) and record the lots of every line,
-    the DSCSA transaction record and the chargeback lines, all in one transaction."""
-    _require_move(order, Order.Status.SHIPPED)
+    the DSCSA transaction record and the chargeback lines, all in one transaction.
+
+    The order's row stays locked from the status check to the commit at catalog and the
+    move: a cancel racing the shipment waits, then finds the order shipped (409), and a
+    shipment racing a cancel finds it cancelled before any stock leaves."""
     shipped_at = shipped_at or timezone.now()
     if shipped_at > timezone.now() + timezone.timedelta(minutes=5):
         raise ValidationFailed(
             "A shipment cannot be dated in the future.", code="shipped_in_future"
         )
-    commit = upstreams.catalog().commit(
-        order.reservation_id,
-        shipped_at=shipped_at,
-        buyer_org=order.buyer_org,
-        idempotency_key=f"{order.number}-ship",
-    )
     seller, buyer = _organization(order.seller_org), _organization(order.buyer_org)
     with transaction.atomic():
         locked = order_lock(order.pk)
-        _require_move(locked, Order.Status.SHIPPED)
-        lots = {}
-        for shipped in commit.lines:
-            lots.setdefault(shipped.drug, []).extend(lots_json(shipped.allocations))
+        order_status_check(order=locked, to=Order.Status.SHIPPED)
+        commit = upstreams.catalog().commit(
+            locked.reservation_id,
+            shipped_at=shipped_at,
+            buyer_org=locked.buyer_org,
+            idempotency_key=f"{locked.number}-ship",  # a retry after a rollback ships once
+        )
+        lots = reservation_lots(commit)
         lines = list(locked.lines.all())
         for line in lines:
             line.shipped_lots = lots.get(line.drug, [])
         OrderLine.objects.bulk_update(lines, ["shipped_lots"])
+        reservation_transition(order=locked, to=Order.ReservationState.COMMITTED)
         shipped = order_transition(
-            order=locked,
-            to=Order.Status.SHIPPED,
-            by=by,
-            fields={
-                "shipped_at": shipped_at,
-                "reservation_state": Order.ReservationState.COMMITTED,
-            },
+            order=locked, to=Order.Status.SHIPPED, by=by, changes={"shipped_at": shipped_at}
         )
         TransactionRecord.objects.create(
             order=shipped,
@@ -110,7 +95,7 @@ def chargebacks_report(limit: int = 200) -> int:
             upstreams.pricing().report_shipment(**report.payload)
         except ApplicationError as exc:
             ChargebackReport.objects.filter(pk=report.pk).update(
-                attempts=report.attempts + 1, last_error=exc.code[:200]
+                attempts=F("attempts") + 1, last_error=exc.code[:200]
             )
             if exc.status >= 500:
                 break  # pricing is down: stop for now
@@ -132,7 +117,7 @@ class Received:
 def order_deliver(*, order: Order, by: str, received: list[Received]) -> Order:
     """Proof of delivery: for every shipped line, how many units were accepted and rejected."""
     locked = order_lock(order.pk)
-    _require_move(locked, Order.Status.DELIVERED)
+    order_status_check(order=locked, to=Order.Status.DELIVERED)
     lines = {line.line_no: line for line in locked.lines.all()}
     reported = {item.line for item in received}
     if len(reported) != len(received) or reported != {
@@ -158,5 +143,5 @@ def order_deliver(*, order: Order, by: str, received: list[Received]) -> Order:
         list(lines.values()), ["accepted_quantity", "rejected_quantity", "rejection_reason"]
     )
     return order_transition(
-        order=locked, to=Order.Status.DELIVERED, by=by, fields={"delivered_at": timezone.now()}
+        order=locked, to=Order.Status.DELIVERED, by=by, changes={"delivered_at": timezone.now()}
     )

@@ -12,11 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from common.admin import ReadOnlyInline, admin_organization_scope
+from common.admin import ReadOnlyInline, admin_actor, admin_organization_scope
 from common.errors import ApplicationError
 from fulfillment.models import TransactionRecord
-from fulfillment.services import order_cancel, order_ship
+from fulfillment.services import order_ship
 from orders.models import Order, OrderEvent, OrderLine
+from orders.services.cancel import order_cancel
 
 # Staff of this role see and act on the orders their organization fulfils only.
 STAFF_ROLE = "distributor"
@@ -175,7 +176,7 @@ class OrderAdmin(admin.ModelAdmin):
             self,
             request,
             queryset.order_by("created_at", "id"),
-            lambda order: order_ship(order=order, by=request.user.username),
+            lambda order: order_ship(order=order, by=admin_actor(request)),
             "shipped",
         )
 
@@ -186,7 +187,7 @@ class OrderAdmin(admin.ModelAdmin):
             request,
             queryset,
             lambda order: order_cancel(
-                order=order, by=request.user.username, reason="cancelled in the back office"
+                order=order, by=admin_actor(request), reason="cancelled in the back office"
             ),
             "cancelled",
         )

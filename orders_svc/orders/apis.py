@@ -12,11 +12,12 @@ from common.errors import PROBLEM_CONTENT_TYPE, ApplicationError, problem
 from common.idempotency import request_fingerprint
 from common.permissions import has_role
 from common.scopes import resource_scopes
-from fulfillment.services import order_cancel
-from orders import placement, replay
+from orders import replay
 from orders.models import Order
 from orders.selectors import order_visible, order_with_lines, orders_visible_to
 from orders.serializers import EventOut, OrderIn, OrderOut, ReasonIn, order_body
+from orders.services import placement
+from orders.services.cancel import order_cancel
 
 Buyer = has_role("hospital", "pharmacy", "patient")
 Reader = has_role("hospital", "pharmacy", "patient", "distributor", "admin")
@@ -53,7 +54,7 @@ class OrderListApi(generics.ListAPIView):
         buyer = request.user
         key = replay.idempotency_key(request)
         fingerprint = request_fingerprint(request)
-        buyer_user = buyer.sub or f"client:{buyer.client_id}"
+        buyer_user = placement.buyer_user(buyer)
         answer = replay.placement_replay(buyer_user=buyer_user, key=key, request_hash=fingerprint)
         if answer is not None:
             return answer
@@ -115,6 +116,6 @@ class OrderCancelApi(APIView):
         payload = ReasonIn(data=request.data)
         payload.is_valid(raise_exception=True)
         cancelled = order_cancel(
-            order=order, by=placement.actor(request.user), reason=payload.validated_data["reason"]
+            order=order, by=request.user.actor, reason=payload.validated_data["reason"]
         )
         return Response(order_body(cancelled))

@@ -4,9 +4,7 @@ lines as confirmed, and the audit trail of every status change."""
 from django.db import models
 from django.db.models import Q
 
-
-def money_field(**kwargs) -> models.DecimalField:
-    return models.DecimalField(max_digits=20, decimal_places=4, **kwargs)
+from common.money import currency_field, money_field
 
 
 class Order(models.Model):
@@ -40,7 +38,7 @@ class Order(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     reason_code = models.CharField(max_length=50, blank=True)
     reason_detail = models.TextField(blank=True)
-    currency = models.CharField(max_length=3, default="USD")
+    currency = currency_field()  # the quote's (or the cached prices') currency
     total = money_field(null=True, blank=True)
     price_source = models.CharField(max_length=6, choices=PriceSource.choices, blank=True)
     quote_id = models.CharField(max_length=64, blank=True)
@@ -134,7 +132,7 @@ class OrderEvent(models.Model):
     from_status = models.CharField(max_length=10, blank=True)
     to_status = models.CharField(max_length=10)
     at = models.DateTimeField(auto_now_add=True)
-    by = models.CharField(max_length=100)
+    by = models.CharField(max_length=100)  # Principal.actor, admin_actor or system:<job>
     reason = models.TextField(blank=True)
 
     class Meta:

@@ -10,8 +10,8 @@ from django.utils import timezone
 from common.errors import Conflict
 from fulfillment.services import chargebacks_report
 from orders.models import ConsumedFill, Order
-from orders.placement import compensate
-from orders.transitions import order_transition
+from orders.services.compensation import order_compensate
+from orders.services.transitions import order_transition
 
 RECONCILER = "system:reconcile"
 
@@ -27,7 +27,7 @@ def orders_reconcile() -> Settled:
     cutoff = timezone.now() - timezone.timedelta(seconds=settings.ORDERS_PENDING_TIMEOUT_SECONDS)
     abandoned = 0
     for order in Order.objects.filter(status=Order.Status.PENDING, created_at__lt=cutoff):
-        compensate(order)
+        order_compensate(order)
         try:
             order_transition(
                 order=order,
@@ -37,7 +37,7 @@ def orders_reconcile() -> Settled:
                 # Its request was never answered (the replica died mid-placement): free its
                 # Idempotency-Key, as a 5xx answer does, so that the client's retry places the
                 # order anew instead of hearing "in progress" forever.
-                fields={
+                changes={
                     "reason_code": "abandoned",
                     "reason_detail": "Placement did not finish.",
                     "idempotency_key": None,
@@ -52,7 +52,7 @@ def orders_reconcile() -> Settled:
     ).filter(Q(reservation_state=Order.ReservationState.HELD) | Exists(unreverted))
     compensated = 0
     for order in finished:
-        compensate(order)
+        order_compensate(order)
         compensated += 1
     return Settled(
         abandoned=abandoned, compensated=compensated, chargebacks_sent=chargebacks_report()

@@ -79,14 +79,25 @@ class OrderOut(serializers.ModelSerializer):
 
 
 class EventOut(serializers.ModelSerializer):
-    # "from" is a Python keyword, hence the explicit source mapping.
+    """A status change as the API answers it: ``from`` (null for the first), ``to``, ``at``,
+    ``by`` (``user:<id>``, ``client:<id>``, ``staff:<name>`` or ``system:<job>``), ``reason``."""
+
+    to = serializers.CharField(source="to_status")
+
     class Meta:
         model = OrderEvent
-        fields = ["from_status", "to_status", "at", "by", "reason"]
+        fields = ["to", "at", "by", "reason"]
+
+    def get_fields(self):
+        # "from" is a Python keyword: the field is added by name rather than declared.
+        return {
+            "from": serializers.CharField(source="from_status", allow_null=True),
+            **super().get_fields(),
+        }
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        return {"from": data.pop("from_status") or None, "to": data.pop("to_status"), **data}
+        return {**data, "from": data["from"] or None}
 
 
 class ReasonIn(serializers.Serializer):

@@ -1,19 +1,17 @@
 """The services orders calls, each through its breaker-wrapped client, with orders' own
 service token. Built once per process, on first use."""
 
-import dataclasses
 import functools
 
-from django.core.cache import cache
-
 from common.clients.auth import AuthClient, ServiceToken
-from common.clients.catalog import CatalogClient, Drug
+from common.clients.catalog import CatalogClient
+from common.clients.drugs import CachedDrugs
 from common.clients.pricing import PricingClient
 from common.clients.rx import RxClient
 from common.clients.traceability import TraceabilityClient
 
 # A drug's identity (NDC, schedule, Rx-only) changes rarely; a copy this old is fine to
-# price and check an order with, and it keeps orders working for reads while catalog is down.
+# check an order's licences and prescriptions with.
 DRUG_CACHE_SECONDS = 600
 
 
@@ -47,12 +45,7 @@ def rx() -> RxClient:
     return RxClient(token_provider=service_token())
 
 
-def drug(drug_id: int) -> Drug:
-    """The catalog's drug, from the shared cache when catalog has answered recently."""
-    key = f"orders:drug:{int(drug_id)}"
-    cached = cache.get(key)
-    if cached is not None:
-        return Drug(**cached)
-    found = catalog().get_drug(drug_id)
-    cache.set(key, dataclasses.asdict(found), DRUG_CACHE_SECONDS)  # best effort (settings)
-    return found
+@functools.cache
+def drugs() -> CachedDrugs:
+    """The catalog's drugs, from the shared cache when catalog has answered recently."""
+    return CachedDrugs(catalog(), max_age_seconds=DRUG_CACHE_SECONDS)

@@ -20,13 +20,14 @@ def upstream(settings):
         upstreams.catalog,
         upstreams.pricing,
         upstreams.rx,
+        upstreams.drugs,
         upstreams.service_token,
     ):
         built.cache_clear()
-    breakers._breakers.clear()
+    breakers.breakers_forget()
     for key in get_redis().scan_iter("*pharma:breaker:orders:*"):
         get_redis().delete(key)
-    cache.delete_pattern("orders:drug:*")
+    cache.delete_pattern("drug:*")
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         mock.post(f"{AUTH}/oauth/token/", json={"access_token": "svc-token", "expires_in": 600})
         yield Upstreams(mock)

@@ -3,8 +3,11 @@
 import json
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import responses
+
+from common.testing import catalog_drug_body
 
 GW = "http://gw.test"
 CATALOG, PRICING, RX, AUTH = (f"{GW}/api/{name}" for name in ("catalog", "pricing", "rx", "auth"))
@@ -14,27 +17,6 @@ DEA_ALL = {
     "schedules": ["CII", "CIII", "CIV", "CV"],
     "expires_on": "2099-01-01",
 }
-
-
-def drug_json(
-    drug_id: int, *, schedule: str = "", rx_only: bool = False, active: bool = True
-) -> dict:
-    return {
-        "id": drug_id,
-        "ndc": f"12345-{drug_id:04d}-01",
-        "gtin": "00312345678906",
-        "name": f"Drug {drug_id}",
-        "generic_name": f"generic {drug_id}",
-        "strength": "10 mg",
-        "dosage_form": "tablet",
-        "manufacturer": "Maker Inc",
-        "schedule": schedule,
-        "rx_only": rx_only,
-        "cold_chain": False,
-        "pack_size": 100,
-        "unit": "tablet",
-        "active": active,
-    }
 
 
 def problem(status: int, code: str, **extra) -> dict:
@@ -56,8 +38,8 @@ class Upstreams:
             if part in c.request.url and (method is None or c.request.method == method)
         ]
 
-    def drug(self, drug_id: int, **kwargs) -> None:
-        self.mock.get(f"{CATALOG}/drugs/{drug_id}/", json=drug_json(drug_id, **kwargs))
+    def drug(self, drug_id: int, **fields) -> None:
+        self.mock.get(f"{CATALOG}/drugs/{drug_id}/", json=catalog_drug_body(drug_id, **fields))
 
     def organization(self, org_id: int, *licenses: dict) -> None:
         body = {
@@ -68,7 +50,22 @@ class Upstreams:
         }
         self.mock.get(f"{AUTH}/organizations/{org_id}/", json=body)
 
-    def prices(self, prices: dict[int, str], contract: int | None = None) -> None:
+    def prices(
+        self,
+        prices: dict[int, str],
+        contract: int | None = None,
+        *,
+        line_totals: dict[int, str] | None = None,
+        currency: str = "USD",
+    ) -> None:
+        """Quotes at these unit prices; each line total is the price times the quantity to the
+        cent, unless ``line_totals`` says otherwise (pricing rounds from its exact price)."""
+
+        def total(drug: int, quantity: int) -> str:
+            if line_totals and drug in line_totals:
+                return line_totals[drug]
+            return str((Decimal(prices[drug]) * quantity).quantize(Decimal("0.01")))
+
         def answer(request):
             lines = json.loads(request.body)["lines"]
             applied = (
@@ -80,7 +77,7 @@ class Upstreams:
                     "quantity": line["quantity"],
                     "list_price": prices[line["drug"]],
                     "unit_price": prices[line["drug"]],
-                    "line_total": prices[line["drug"]],
+                    "line_total": total(line["drug"], line["quantity"]),
                     "applied": applied or [{"source": "list", "id": 1, "description": "list"}],
                 }
                 for line in lines
@@ -88,9 +85,9 @@ class Upstreams:
             body = {
                 "id": "77",
                 "buyer_org": 2,
-                "currency": "USD",
+                "currency": currency,
                 "lines": out,
-                "total": "1.00",
+                "total": str(sum(Decimal(line["line_total"]) for line in out)),
                 "valid_until": "2099-01-01T00:00:00+00:00",
             }
             return 201, {}, json.dumps(body)
@@ -139,7 +136,14 @@ class Upstreams:
 
             return answer
 
+        def read(request):
+            reservation_id = int(re.search(r"reservations/(\d+)/$", request.url).group(1))
+            return 200, {}, json.dumps(self.reservations[reservation_id])
+
         self.mock.add_callback(responses.POST, f"{CATALOG}/reservations/", callback=reserve)
+        self.mock.add_callback(
+            responses.GET, re.compile(rf"{CATALOG}/reservations/\d+/$"), callback=read
+        )
         for action, status in (
             ("release", "released"),
             ("commit", "committed"),

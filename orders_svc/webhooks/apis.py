@@ -9,7 +9,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.permissions import has_role
-from orders.placement import actor
 from webhooks import services
 from webhooks.models import Delivery, Endpoint
 from webhooks.serializers import DeliveryOut, EndpointIn, EndpointOut, EndpointWithSecretOut
@@ -38,7 +37,7 @@ class EndpointListApi(generics.ListAPIView):
             url=data["url"],
             events=data["events"],
             description=data["description"],
-            by=actor(request.user),
+            by=request.user.actor,
         )
         return Response(EndpointWithSecretOut(endpoint).data, status=status.HTTP_201_CREATED)
 

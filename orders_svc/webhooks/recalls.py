@@ -1,13 +1,16 @@
 """Recall notices. A recall happens in catalog, which calls no one; orders knows who bought
 what, so orders pulls catalog's recall feed after its cursor and turns each shipment of a
 recalled lot into a ``recall.notice`` for the buyer, in the same transaction as it moves the
-cursor (and each notice has a dedupe key, so a pull repeated after a crash adds nothing)."""
+cursor (and each notice has a dedupe key, so a pull repeated after a crash adds nothing).
+Orders still holding stock on a recalled lot have their lots read again from catalog, which
+has moved those holds (``orders.services.lots``)."""
 
 from django.db import transaction
 
 from common.clients.traceability import Recall, ShippedLot
 from orders import upstreams
 from orders.models import Order
+from orders.services.lots import orders_allocations_refresh
 from webhooks.models import EventType, RecallCursor
 from webhooks.outbox import event_record
 
@@ -40,6 +43,8 @@ def recalls_pull(*, pages: int = 10) -> int:
         page = upstreams.traceability().recalls_after(cursor.after)
         if not page.results:
             return recorded
+        for recall in page.results:  # idempotent, so outside the cursor's transaction
+            orders_allocations_refresh(lot=recall.lot)
         with transaction.atomic():
             locked = RecallCursor.objects.select_for_update().get(pk=1)
             if locked.after != cursor.after:

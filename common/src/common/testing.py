@@ -161,3 +161,25 @@ def api_views_without_scopes() -> list[str]:
         if takes_tokens and not hasattr(view, "required_scopes"):
             missing.append(route)
     return missing
+
+
+def catalog_drug_body(drug_id: int, **overrides) -> dict:
+    """A drug as catalog_svc answers ``GET drugs/{id}/`` (API.md), for suites that fake the
+    catalog; ``overrides`` set any field (``schedule="CII"``, ``active=False``…)."""
+    return {
+        "id": drug_id,
+        "ndc": f"12345-{drug_id:04d}-01",
+        "gtin": "00312345678906",
+        "name": f"Drug {drug_id}",
+        "generic_name": f"generic {drug_id}",
+        "strength": "10 mg",
+        "dosage_form": "tablet",
+        "manufacturer": "Maker Inc",
+        "schedule": "",
+        "rx_only": False,
+        "cold_chain": False,
+        "pack_size": 100,
+        "unit": "tablet",
+        "active": True,
+        **overrides,
+    }

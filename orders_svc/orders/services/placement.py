@@ -4,12 +4,13 @@ The order is stored ``pending`` and committed first, so that a crash at any late
 something ``reconcile`` can find. Then, in order: the drugs are looked up; a B2B buyer's
 licences are checked for every scheduled drug; a patient's prescriptions are consumed for
 every Rx-only line; the lines are priced; stock is reserved FEFO, idempotently on the order.
-Only then is the order ``confirmed``. A refusal at any step undoes what was done (the fill is
-given back, the reservation released) and the order ends ``rejected`` with a stable code.
+Only then is the order ``confirmed``, at the quote's line totals and currency (a backordered
+order is priced again for what it confirms). A refusal at any step undoes what was done (the
+fill is given back, the reservation released) and the order ends ``rejected`` with a stable
+code.
 """
 
-import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -30,9 +31,10 @@ from orders import upstreams
 from orders.licences import licence_refusal
 from orders.metrics import orders_placed_total
 from orders.models import ConsumedFill, Order, OrderEvent, OrderLine
-from orders.transitions import order_transition
+from orders.services.compensation import order_compensate
+from orders.services.lots import reservation_lots
+from orders.services.transitions import order_transition, reservation_transition
 
-log = logging.getLogger(__name__)
 CENT = Decimal("0.01")
 
 
@@ -49,10 +51,16 @@ class OrderRefused(ApplicationError):
     status = 409
 
 
-@dataclass
-class _Priced:
-    unit_price: Decimal
-    contract_id: str = ""
+@dataclass(frozen=True)
+class Prices:
+    """What the order's lines cost: pricing's quote, or the buyer's last good prices."""
+
+    unit_prices: dict[int, Decimal]
+    line_totals: dict[int, Decimal]  # for the quantities priced
+    contracts: dict[int, str]
+    currency: str
+    source: str
+    quote_id: str = ""
 
 
 @dataclass
@@ -69,18 +77,27 @@ class Placement:
             self._check_licences()
         else:
             self._consume_prescriptions()
-        prices, source, quote_id = self._price()
+        requested = {line.drug: line.quantity for line in self.lines}
+        prices = self._price(requested)
         reservation, confirmed = self._reserve()
+        if confirmed != requested and prices.source == Order.PriceSource.LIVE:
+            # Tiers and totals depend on the quantity: the quote must be for what ships.
+            partial = self._price({drug: n for drug, n in confirmed.items() if n})
+            prices = replace(  # a line wholly backordered keeps the unit price first quoted
+                partial,
+                unit_prices={**prices.unit_prices, **partial.unit_prices},
+                contracts={**prices.contracts, **partial.contracts},
+            )
         # From here the hold must wait for shipment rather than lapse (ARCHITECTURE.md: only
         # a reservation never confirmed expires by itself).
         upstreams.catalog().confirm(reservation.id)
-        return self._confirm(prices, source, quote_id, reservation, confirmed)
+        return self._confirm(prices, reservation, confirmed)
 
     # -- steps ------------------------------------------------------------------------------
 
     def _drug(self, drug_id: int) -> Drug:
         try:
-            found = upstreams.drug(drug_id)
+            found = upstreams.drugs().get(drug_id)
         except NotFound as exc:
             raise OrderRefused(
                 f"Drug {drug_id} is not in the catalog.", code="unknown_drug", status=400
@@ -144,37 +161,52 @@ class Placement:
                 quantity=line.quantity,
             )
 
-    def _price(self) -> tuple[dict[int, _Priced], str, str]:
+    def _price(self, quantities: dict[int, int]) -> Prices:
         try:
             quote = upstreams.pricing().quote(
                 buyer_org=self.order.buyer_org,
                 buyer_org_type=self.buyer.org_type or "patient",
-                lines=[(line.drug, line.quantity) for line in self.lines],
+                lines=list(quantities.items()),
             )
         except UpstreamUnavailable as outage:
-            return self._cached_prices(outage)
+            return self._cached_prices(outage, quantities)
         except ApplicationError as exc:
             raise OrderRefused(
                 exc.detail, code=exc.code, status=exc.status, extra=exc.extra
             ) from exc
-        prices = {
-            line.drug: _Priced(line.unit_price, str(line.contract_id or "")) for line in quote.lines
-        }
-        return prices, Order.PriceSource.LIVE, str(quote.id)
+        return Prices(
+            unit_prices={line.drug: line.unit_price for line in quote.lines},
+            line_totals={line.drug: line.line_total for line in quote.lines},
+            contracts={line.drug: str(line.contract_id or "") for line in quote.lines},
+            currency=quote.currency,
+            source=Order.PriceSource.LIVE,
+            quote_id=str(quote.id),
+        )
 
-    def _cached_prices(self, outage: UpstreamUnavailable) -> tuple[dict[int, _Priced], str, str]:
-        """Pricing is down: the buyer's last good prices, if every line has a recent one."""
+    def _cached_prices(self, outage: UpstreamUnavailable, quantities: dict[int, int]) -> Prices:
+        """Pricing is down: the buyer's last good prices, if every line has a recent one (and
+        all in one currency). With no quote, the line totals follow pricing's rule: half-up
+        to cents."""
         if self.order.buyer_org is None:
             raise outage
         cached = last_good_prices(
             buyer_org=self.order.buyer_org,
-            drugs=[line.drug for line in self.lines],
+            drugs=list(quantities),
             max_age_seconds=settings.ORDERS_CACHED_PRICE_MAX_AGE_SECONDS,
         )
-        if set(cached) != {line.drug for line in self.lines}:
+        currencies = {price.currency for price in cached.values()}
+        if set(cached) != set(quantities) or len(currencies) != 1:
             raise outage
-        prices = {drug: _Priced(price.unit_price) for drug, price in cached.items()}
-        return prices, Order.PriceSource.CACHED, ""
+        return Prices(
+            unit_prices={drug: price.unit_price for drug, price in cached.items()},
+            line_totals={
+                drug: (price.unit_price * quantities[drug]).quantize(CENT, ROUND_HALF_UP)
+                for drug, price in cached.items()
+            },
+            contracts={},
+            currency=currencies.pop(),
+            source=Order.PriceSource.CACHED,
+        )
 
     def _reserve(self):
         """Hold the stock; with ``allow_backorder``, hold what there is and backorder the rest."""
@@ -209,27 +241,24 @@ class Placement:
             min_shelf_life_days=self.order.min_shelf_life_days,
             idempotency_key=reference,
         )
-        Order.objects.filter(pk=self.order.pk).update(
-            reservation_id=str(reservation.id), reservation_state=Order.ReservationState.HELD
+        reservation_transition(
+            order=self.order,
+            to=Order.ReservationState.HELD,
+            changes={"reservation_id": str(reservation.id)},
         )
-        self.order.reservation_id = str(reservation.id)
-        self.order.reservation_state = Order.ReservationState.HELD
         return reservation
 
     @transaction.atomic
-    def _confirm(self, prices, source, quote_id, reservation, confirmed) -> Order:
-        held = {line.drug: line.allocations for line in reservation.lines}
-        total = Decimal(0)
+    def _confirm(self, prices: Prices, reservation, confirmed: dict[int, int]) -> Order:
+        held = reservation_lots(reservation)
         lines = list(self.order.lines.all())
         for line in lines:
-            priced = prices[line.drug]
             line.quantity = confirmed.get(line.drug, 0)
             line.backordered_quantity = line.requested_quantity - line.quantity
-            line.unit_price = priced.unit_price
-            line.contract_id = priced.contract_id
-            line.line_total = (priced.unit_price * line.quantity).quantize(CENT, ROUND_HALF_UP)
-            line.allocations = lots_json(held.get(line.drug, ()))
-            total += line.line_total
+            line.unit_price = prices.unit_prices[line.drug]
+            line.contract_id = prices.contracts.get(line.drug, "")
+            line.line_total = prices.line_totals.get(line.drug, Decimal(0))
+            line.allocations = held.get(line.drug, [])
         OrderLine.objects.bulk_update(
             lines,
             [
@@ -244,52 +273,21 @@ class Placement:
         return order_transition(
             order=self.order,
             to=Order.Status.CONFIRMED,
-            by=actor(self.buyer),
+            by=self.buyer.actor,
             reason="backorder" if any(line.backordered_quantity for line in lines) else "",
-            fields={"total": total, "price_source": source, "quote_id": quote_id},
+            changes={
+                "total": sum((line.line_total for line in lines), Decimal(0)),
+                "currency": prices.currency,
+                "price_source": prices.source,
+                "quote_id": prices.quote_id,
+            },
         )
 
 
-def lots_json(allocations) -> list[dict]:
-    """Lots as stored on an order line (and shown to the buyer)."""
-    return [
-        {
-            "lot": allocation.lot,
-            "lot_number": allocation.lot_number,
-            "expiry_date": allocation.expiry_date.isoformat(),
-            "quantity": allocation.quantity,
-        }
-        for allocation in allocations
-    ]
-
-
-def actor(principal: Principal) -> str:
-    return principal.username or (
-        f"user:{principal.sub}" if principal.sub else f"client:{principal.client_id}"
-    )
-
-
-def compensate(order: Order) -> None:
-    """Undo what a failed placement did; what cannot be undone now, ``reconcile`` retries.
-    Never raises: an upstream that is down leaves the step for later."""
-    if order.reservation_state == Order.ReservationState.HELD and order.reservation_id:
-        try:
-            upstreams.catalog().release(order.reservation_id)
-            Order.objects.filter(pk=order.pk).update(
-                reservation_state=Order.ReservationState.RELEASED
-            )
-        except ApplicationError as exc:
-            log.warning(
-                "reservation release deferred", extra={"order": order.pk, "error": exc.code}
-            )
-    for fill in ConsumedFill.objects.filter(order=order, reverted_at__isnull=True):
-        try:
-            upstreams.rx().revert(fill.prescription, order_ref=order.number)
-            ConsumedFill.objects.filter(pk=fill.pk).update(reverted_at=timezone.now())
-        except ApplicationError as exc:
-            log.warning(
-                "prescription fill give-back deferred", extra={"order": order.pk, "error": exc.code}
-            )
+def buyer_user(buyer: Principal) -> str:
+    """Who placed an order, as ``Order.buyer_user`` keeps it: the person's auth user id, or
+    ``client:<client_id>`` for a machine (patients' orders are found by it)."""
+    return buyer.sub or f"client:{buyer.client_id}"
 
 
 @transaction.atomic
@@ -307,7 +305,7 @@ def order_create_pending(
     order = Order.objects.create(
         channel=Order.Channel.B2C if buyer.role == "patient" else Order.Channel.B2B,
         buyer_org=buyer.org,
-        buyer_user=buyer.sub or f"client:{buyer.client_id}",
+        buyer_user=buyer_user(buyer),
         seller_org=settings.ORDERS_SELLER_ORG,
         min_shelf_life_days=min_shelf_life_days,
         allow_backorder=allow_backorder,
@@ -327,7 +325,7 @@ def order_create_pending(
         )
         for n, line in enumerate(lines, start=1)
     )
-    OrderEvent.objects.create(order=order, to_status=Order.Status.PENDING, by=actor(buyer))
+    OrderEvent.objects.create(order=order, to_status=Order.Status.PENDING, by=buyer.actor)
     return order
 
 
@@ -338,13 +336,13 @@ def order_place(*, order: Order, buyer: Principal, lines: list[LineIn]) -> Order
     except (OrderRefused, UpstreamUnavailable) as refusal:
         orders_placed_total.labels(refusal.code, "").inc()
         order.refresh_from_db()
-        compensate(order)
+        order_compensate(order)
         order_transition(
             order=order,
             to=Order.Status.REJECTED,
-            by=actor(buyer),
+            by=buyer.actor,
             reason=refusal.code,
-            fields={"reason_code": refusal.code, "reason_detail": refusal.detail},
+            changes={"reason_code": refusal.code, "reason_detail": refusal.detail},
         )
         refusal.extra = {
             **refusal.extra,
