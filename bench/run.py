@@ -25,7 +25,15 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+import cpu
+import oversell
+import plot
+from curves import run_curves
+from databases import database_name, service_database_urls
+from report import write_reports
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -36,10 +44,14 @@ CEILING_GATEWAY_PORT = 9080
 CEILING_PORTS = [9101, 9102]  # two replicas, like every service
 WORKERS_PER_REPLICA = int(os.environ.get("WEB_CONCURRENCY", "2"))
 BOOT_TIMEOUT_S = 300
+QUICK_S, FULL_S = 5, 30  # seconds of load per scenario
 HTTP_TIMEOUT_S = 15
 # Quotas used only when this script starts the platform itself (reported in the results).
 OWN_PLATFORM_QUOTAS = {"QUOTA_WRITE": "6000/60", "QUOTA_SIGN_IN": "6000/60"}
-BUYERS_PER_POOL = 16
+POOL_SIZE = 16  # users per token pool: the issue's 16 or more busy buyers
+HOT_SPOT_CONNECTIONS = 50
+HOT_SPOT_UNITS = 20_000
+EXPIRING_PATH = "/api/catalog/reports/expiring/?days=90"
 
 
 def say(msg: str) -> None:
@@ -359,6 +371,7 @@ def _lua_list(values: list[str]) -> str:
 
 
 def run_wrk(base_url, scenario, *, duration_s, connections, threads, workdir, run_id):
+    connections = scenario.get("connections", connections)
     prelude = (
         "CFG = {"
         f"method = {_lua_str(scenario['method'])}, "
@@ -391,6 +404,7 @@ def run_wrk(base_url, scenario, *, duration_s, connections, threads, workdir, ru
     statuses = {k: v for k, v in data["statuses"].items()}
     ok = sum(v for k, v in statuses.items() if k.startswith("2"))
     r429 = sum(v for k, v in statuses.items() if k.startswith("429"))
+    r5xx = sum(v for k, v in statuses.items() if k.startswith("5"))
     socket_errors = sum(data["errors"][k] for k in ("connect", "read", "write", "timeout"))
     seconds = data["duration_us"] / 1e6
     return {
@@ -405,6 +419,7 @@ def run_wrk(base_url, scenario, *, duration_s, connections, threads, workdir, ru
         "statuses": statuses,
         "non_2xx": data["requests"] - ok,
         "http_429": r429,
+        "http_5xx": r5xx,
         "errors_non_2xx_excluding_429": data["requests"] - ok - r429,
         "socket_errors": socket_errors,
     }
@@ -413,10 +428,11 @@ def run_wrk(base_url, scenario, *, duration_s, connections, threads, workdir, ru
 # --- scenario set-up -------------------------------------------------------------------------
 
 
-def make_buyers(url, admin_token, orgs, count, tag):
-    """``count`` new hospital buyers spread over the buyer organizations, each signed in."""
-    tokens = []
-    for i in range(count):
+def make_users(url, admin_token, orgs, count, tag, role="hospital"):
+    """``count`` new users of ``role`` spread over ``orgs``, each signed in (four at a time:
+    creating and signing in both hash a password)."""
+
+    def create(i):
         username = f"bench{tag}{i:02d}"
         status, data = http(
             "POST",
@@ -426,14 +442,36 @@ def make_buyers(url, admin_token, orgs, count, tag):
                 "username": username,
                 "email": f"{username}@example.test",
                 "password": DEMO_PASSWORD,
-                "role": "hospital",
+                "role": role,
                 "organization": orgs[i % len(orgs)],
             },
         )
         if status != 201:
-            raise SystemExit(f"creating buyer {username} failed: {status} {data}")
-        tokens.append(sign_in(url, username))
-    return tokens
+            raise SystemExit(f"creating {role} {username} failed: {status} {data}")
+        return sign_in(url, username)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return list(pool.map(create, range(count)))
+
+
+def receive_hot_stock(url, drug, run_id):
+    """A lot of HOT_SPOT_UNITS units of ``drug`` received by the demo distributor, so that
+    the hot spot measures contention on one drug rather than selling it out."""
+    token = sign_in(url, "distributor")
+    status, warehouses = http("GET", f"{url}/api/catalog/warehouses/", token=token)
+    expiry = (dt.date.today() + dt.timedelta(days=365)).isoformat()
+    line = {"drug": drug, "lot_number": f"HOT{run_id[-8:]}", "expiry_date": expiry}
+    status, data = http(
+        "POST",
+        f"{url}/api/catalog/receipts/",
+        token=token,
+        body={
+            "warehouse": warehouses["results"][0]["id"],
+            "lines": [{**line, "quantity": HOT_SPOT_UNITS}],
+        },
+    )
+    if status != 201:
+        raise SystemExit(f"receiving stock for the hot spot failed: {status} {data}")
 
 
 def build_scenarios(url, run_id):
@@ -442,6 +480,8 @@ def build_scenarios(url, run_id):
     status, orgs = http("GET", f"{url}/api/auth/organizations/?page_size=200", token=admin)
     names = ("St. Mary's Hospital", "Riverside General")
     buyer_orgs = [o["id"] for o in orgs["results"] if o["name"] in names]
+    status, me = http("GET", f"{url}/api/auth/me/", token=sign_in(url, "distributor"))
+    distributor_org = me["organization"]["id"]
     status, listing = http("GET", f"{url}/api/catalog/drugs/?page_size=200", token=buyer)
     unscheduled = [d for d in listing["results"] if not d["schedule"] and d["active"]]
     stocked = []
@@ -456,13 +496,31 @@ def build_scenarios(url, run_id):
         raise SystemExit(f"only {len(stocked)} drugs with stock; a 10-line quote needs 10")
     prefixes = sorted({d["name"][:4].lower() for d in listing["results"]})[:16]
     ids = [d["id"] for d in stocked]
+    hot = ids[0]
+    receive_hot_stock(url, hot, run_id)
     tag = run_id[-6:]
-    say(f"creating {3 * BUYERS_PER_POOL} buyers in organizations {buyer_orgs}")
-    detail_tokens = make_buyers(url, admin, buyer_orgs, BUYERS_PER_POOL, tag + "r")
-    read_tokens = make_buyers(url, admin, buyer_orgs, BUYERS_PER_POOL, tag + "s")
-    write_tokens = make_buyers(url, admin, buyer_orgs, BUYERS_PER_POOL, tag + "w")
+    say(f"creating {4 * POOL_SIZE} buyers in organizations {buyer_orgs}, {POOL_SIZE} back office")
+    detail_tokens = make_users(url, admin, buyer_orgs, POOL_SIZE, tag + "r")
+    read_tokens = make_users(url, admin, buyer_orgs, POOL_SIZE, tag + "s")
+    write_tokens = make_users(url, admin, buyer_orgs, POOL_SIZE, tag + "w")
+    # the search curve's own readers: the search and availability rows spend read quota
+    curve_tokens = make_users(url, admin, buyer_orgs, POOL_SIZE, tag + "c")
+    office_tokens = make_users(url, admin, [distributor_org], POOL_SIZE, tag + "d", "distributor")
     quote_lines = [{"drug": d, "quantity": 10} for d in ids[:10]]
-    return [
+    # five different drugs per order, the window sliding over the stocked drugs
+    five_lines = [
+        json.dumps({"lines": [{"drug": ids[(i + k) % len(ids)], "quantity": 1} for k in range(5)]})
+        for i in range(len(ids))
+    ]
+    order = {
+        "method": "POST",
+        "paths": ["/api/orders/"],
+        "content_type": "application/json",
+        "idempotency": True,
+        "tokens": write_tokens,
+        "orders": True,
+    }
+    scenarios = [
         {
             "key": "drug_detail",
             "title": "drug detail (JWT)",
@@ -485,6 +543,13 @@ def build_scenarios(url, run_id):
             "tokens": read_tokens,
         },
         {
+            "key": "expiring_report",
+            "title": "expiring-lots report (90 days, back office)",
+            "method": "GET",
+            "paths": [EXPIRING_PATH],
+            "tokens": office_tokens,
+        },
+        {
             "key": "quote_10_lines",
             "title": "quote, 10 lines",
             "method": "POST",
@@ -494,14 +559,23 @@ def build_scenarios(url, run_id):
             "tokens": write_tokens,
         },
         {
+            **order,
             "key": "order_1_line",
             "title": "order placement, 1 line (full saga)",
-            "method": "POST",
-            "paths": ["/api/orders/"],
             "bodies": [json.dumps({"lines": [{"drug": d, "quantity": 1}]}) for d in ids],
-            "content_type": "application/json",
-            "idempotency": True,
-            "tokens": write_tokens,
+        },
+        {
+            **order,
+            "key": "order_5_lines",
+            "title": "order placement, 5 lines (full saga)",
+            "bodies": five_lines,
+        },
+        {
+            **order,
+            "key": "order_hot_spot",
+            "title": f"hot spot: {HOT_SPOT_CONNECTIONS} clients ordering one drug",
+            "bodies": [json.dumps({"lines": [{"drug": hot, "quantity": 1}]})],
+            "connections": HOT_SPOT_CONNECTIONS,
         },
         {
             "key": "sign_in",
@@ -532,6 +606,13 @@ def build_scenarios(url, run_id):
             "content_type": "application/x-www-form-urlencoded",
         },
     ]
+    context = {
+        "distributor_org": distributor_org,
+        "curve_tokens": curve_tokens,
+        "office_tokens": office_tokens,
+        "search_paths": scenarios[1]["paths"],
+    }
+    return scenarios, context
 
 
 def smoke(url, scenario):
@@ -554,85 +635,81 @@ def smoke(url, scenario):
         return exc.code, exc.read()[:300].decode(errors="replace")
 
 
-# --- reports ---------------------------------------------------------------------------------
+# --- the run ---------------------------------------------------------------------------------
 
 
-def write_reports(result: dict) -> tuple[Path, Path]:
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stem = result["date"]
-    json_path = RESULTS / f"{stem}.json"
-    md_path = RESULTS / f"{stem}.md"
-    json_path.write_text(json.dumps(result, indent=2) + "\n")
-    ceiling_rps = result["ceiling"]["ok_rps"]
-    lines = [
-        f"# Benchmark {result['date']} ({result['size']})",
-        "",
+def setup_lines(result: dict) -> list[str]:
+    """How the run was done, for the top of the Markdown report."""
+    p = result["platform"]
+    return [
         f"- machine: {result['machine']['cpus']} CPUs, {result['machine']['platform']}; "
-        f"wrk {result['connections']} connections, {result['threads']} threads, "
-        f"{result['duration_s']} s per scenario, everything through HAProxy on one box",
-        f"- platform: {result['platform']['source']}; quotas: {result['platform']['quotas']}",
+        f"wrk {result['connections']} connections unless the row says otherwise, "
+        f"{result['threads']} threads, {result['duration_s']} s per scenario, everything "
+        "through HAProxy on one box",
+        f"- platform: {p['source']}; quotas: {p['quotas']}",
         f"- ceiling: bare Django, no DRF/auth/middleware, one primary-key SELECT, gunicorn "
         f"{len(CEILING_PORTS)} replicas x {WORKERS_PER_REPLICA} sync workers behind its own "
         f"HAProxy (127.0.0.1:{CEILING_GATEWAY_PORT})",
         f"- platform memory (every gunicorn master and worker and the platform's HAProxy): "
-        f"idle RSS {result['platform']['rss_idle_mib']} MiB (PSS "
-        f"{result['platform']['pss_idle_mib']} MiB); peak under load RSS "
-        f"{result['platform'].get('rss_peak_under_load_mib')} MiB",
+        f"idle RSS {p['rss_idle_mib']} MiB (PSS {p['pss_idle_mib']} MiB); peak under load RSS "
+        f"{p.get('rss_peak_under_load_mib')} MiB",
         f"- scenarios run through the bench gateway ({CEILING_GATEWAY_PORT}: the same HAProxy "
         "settings as the ceiling, the platform's route table, flood-shield threshold raised) "
         "unless marked 'via the platform's gateway'; services still call each other through "
         "the platform's gateway",
-        "",
-        "| scenario | req/s (2xx) | p50 ms | p95 ms | p99 ms | non-2xx | of which 429 "
-        "| other errors | ratio to ceiling | peak RSS (PSS) MiB |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        f"- users: {POOL_SIZE} per token pool (hospital buyers of two organizations; the "
+        "expiring report: back-office users of the demo distributor); the hot spot's "
+        f"{HOT_SPOT_CONNECTIONS} connections share the write pool's {POOL_SIZE} buyers and "
+        f"order from a lot of {HOT_SPOT_UNITS:,} units received for the run",
+        f"- scale curves: {result['curves_note']}",
     ]
-    rows = [("ceiling", "ceiling: bare Django, PK SELECT", result["ceiling"])] + [
-        (s["key"], s["title"], s["result"]) for s in result["scenarios"]
-    ]
-    for _key, title, r in rows:
-        if "error" in r:
-            lines.append(f"| {title} | not run: {r['error']} | | | | | | | | |")
-            continue
-        ratio = round(r["ok_rps"] / ceiling_rps, 3) if ceiling_rps else "n/a"
-        lines.append(
-            f"| {title} | {r['ok_rps']:,} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} "
-            f"| {r['non_2xx']} | {r['http_429']} | "
-            f"{r['errors_non_2xx_excluding_429'] + r['socket_errors']} | {ratio} "
-            f"| {r.get('rss_peak_mib', '')} ({r.get('pss_peak_mib', '')}) |"
-        )
-    lines += [
-        "",
-        "Latencies are wrk's for every response, 2xx or not (a row with many fast 429s has "
-        "latencies that describe the 429s). req/s counts 2xx answers only. "
-        "'other errors' are non-2xx answers other than 429 plus socket errors. The ceiling's "
-        "peak RSS is the ceiling's own processes; every other row is the platform's.",
-        "",
-        "Status counts per scenario:",
-        "",
-    ]
-    for key, _title, r in rows:
-        lines.append(f"- {key}: {json.dumps(r.get('statuses', {}), sort_keys=True)}")
-    md_path.write_text("\n".join(lines) + "\n")
-    return md_path, json_path
 
 
-# --- main ------------------------------------------------------------------------------------
+def run_scenario(target, scenario, *, duration_s, wrk_opts, cpu_scope):
+    """One scenario after a smoke request; order scenarios also get their CPU per order."""
+    status, detail = smoke(target, scenario)
+    if not 200 <= status < 300:
+        say(f"{scenario['key']}: smoke request answered {status}: {detail}")
+        return {"error": f"smoke request answered {status}"}
+    before = cpu.snapshot(*cpu_scope()) if scenario.get("orders") else None
+    with RssSampler(platform_pids) as sampler:
+        r = run_wrk(target, scenario, duration_s=duration_s, **wrk_opts)
+    if before is not None:
+        spent = cpu.spent_s(before, cpu.snapshot(*cpu_scope()))
+        orders = sum(v for k, v in r["statuses"].items() if k.startswith("2"))
+        per_order = {g: round(1000 * t / orders, 2) for g, t in spent.items()} if orders else {}
+        r["cpu"] = {
+            "orders": orders,
+            "cpu_s": spent,
+            "groups_ms_per_order": per_order,
+            "total_ms_per_order": round(sum(per_order.values()), 2) if orders else None,
+        }
+    r["rss_peak_mib"] = sampler.peak
+    r["pss_peak_mib"] = sampler.peak_pss
+    say(f"{scenario['key']}: {r['ok_rps']} req/s, p99 {r['p99_ms']} ms, statuses {r['statuses']}")
+    return r
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="~10 s per scenario (default 30 s)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"{QUICK_S} s per scenario, the smallest size of each scale curve "
+        f"(default {FULL_S} s, every size)",
+    )
     parser.add_argument("--url", default="http://127.0.0.1:8080")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args(argv)
-    duration = 10 if args.quick else 30
+    duration = QUICK_S if args.quick else FULL_S
+    pause = 1 if args.quick else 2  # between scenarios: the last one's connections close
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
     host = urllib.parse.urlsplit(args.url).hostname
     if host not in ("127.0.0.1", "localhost"):
         raise SystemExit("bench only drives a platform on 127.0.0.1")
+    plot.ensure_matplotlib()  # before the load, so an install never runs while measuring
 
     run_id = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
     workdir = Path(tempfile.mkdtemp(prefix="pharma-bench-"))
@@ -647,6 +724,9 @@ def main(argv=None):
         "connections": args.connections,
         "threads": args.threads,
         "machine": {"cpus": os.cpu_count(), "platform": pyplatform.platform()},
+        "curves_note": "the smallest size of each curve only (--quick)"
+        if args.quick
+        else "every size",
     }
     try:
         if answers(f"{args.url}/api/auth/.well-known/jwks.json"):
@@ -669,6 +749,11 @@ def main(argv=None):
             "processes": len(platform_pids()),
         }
         say(f"platform idle RSS {rss_idle} MiB over {result['platform']['processes']} processes")
+        databases = service_database_urls(platform_pids())
+        names = {database_name(url) for url in databases.values()}
+
+        def cpu_scope():
+            return platform_pids(), ceiling.pids(), names
 
         say("starting the bench gateway (ceiling + the platform's replicas)")
         ceiling.start()
@@ -694,7 +779,8 @@ def main(argv=None):
         result["ceiling"] = ceiling_result
         say(f"ceiling: {ceiling_result['ok_rps']} req/s, p99 {ceiling_result['p99_ms']} ms")
 
-        scenarios = build_scenarios(args.url, run_id)
+        run_started = dt.datetime.now(dt.UTC)
+        scenarios, context = build_scenarios(args.url, run_id)
         # Last: drug detail through the platform's own gateway, where HAProxy's per-address
         # flood shield (5000 requests / 10 s) caps one load generator on 127.0.0.1.
         scenarios.append(
@@ -708,37 +794,61 @@ def main(argv=None):
         result["scenarios"] = []
         for scenario in scenarios:
             target = args.url if scenario.get("via_platform_gateway") else bench_url
-            status, detail = smoke(target, scenario)
-            if not 200 <= status < 300:
-                say(f"{scenario['key']}: smoke request answered {status}: {detail}")
-                scenario_result = {"error": f"smoke request answered {status}"}
-            else:
-                with RssSampler(platform_pids) as sampler:
-                    scenario_result = run_wrk(target, scenario, duration_s=duration, **wrk_opts)
-                scenario_result["rss_peak_mib"] = sampler.peak
-                scenario_result["pss_peak_mib"] = sampler.peak_pss
-                say(
-                    f"{scenario['key']}: {scenario_result['ok_rps']} req/s, "
-                    f"p99 {scenario_result['p99_ms']} ms, statuses {scenario_result['statuses']}"
-                )
+            scenario_result = run_scenario(
+                target, scenario, duration_s=duration, wrk_opts=wrk_opts, cpu_scope=cpu_scope
+            )
             result["scenarios"].append(
                 {
                     "key": scenario["key"],
                     "title": scenario["title"],
                     "via": target,
+                    "connections": scenario.get("connections", args.connections),
                     "result": scenario_result,
                 }
             )
-            time.sleep(2)
+            time.sleep(pause)
         result["platform"]["rss_peak_under_load_mib"] = max(
             (s["result"].get("rss_peak_mib", 0) for s in result["scenarios"]), default=0
+        )
+        ran = zip(result["scenarios"], scenarios, strict=True)
+        order_results = [done["result"] for done, asked in ran if asked.get("orders")]
+        result["oversell"] = {
+            **oversell.check(
+                catalog_url=databases["catalog"], orders_url=databases["orders"], since=run_started
+            ),
+            "http_5xx": sum(r.get("http_5xx", 0) for r in order_results),
+        }
+        say(f"oversell check: {result['oversell']}")
+
+        def measure(scenario, duration_s):
+            return run_wrk(bench_url, scenario, duration_s=duration_s, **wrk_opts)
+
+        result["curves"] = run_curves(
+            catalog_url=databases["catalog"],
+            distributor_org=context["distributor_org"],
+            search={
+                "key": "curve_search",
+                "method": "GET",
+                "paths": context["search_paths"],
+                "tokens": context["curve_tokens"],
+            },
+            expiring={
+                "key": "curve_expiring",
+                "method": "GET",
+                "paths": [EXPIRING_PATH],
+                "tokens": context["office_tokens"],
+            },
+            quick=args.quick,
+            duration_s=max(3, duration // 2),
+            measure=measure,
+            say=say,
         )
     finally:
         ceiling.stop()
         if own is not None:
             own.stop()
-    md_path, json_path = write_reports(result)
-    say(f"wrote {md_path.relative_to(ROOT)} and {json_path.relative_to(ROOT)}")
+    md_path, json_path = write_reports(result, RESULTS, setup_lines(result))
+    say(f"wrote {md_path.relative_to(ROOT)} and {json_path.relative_to(ROOT)} (and the .png)")
     shutil.rmtree(workdir, ignore_errors=True)
 
 
