@@ -1,34 +1,28 @@
 """Drug look-ups in catalog_svc, cached, for validating the drugs that prices are set for.
 
 Only writes (new price-list and contract items) look drugs up; quotes never call the catalog.
-A drug found is cached for an hour: its manufacturer and name practically never change, and
-the copy kept on each price row is what reports read anyway. A drug not found is not cached,
-so one created a moment ago can be priced at once.
+A drug found is kept an hour in the shared cache (``common.clients.drugs``): its manufacturer
+and name practically never change, and the copy kept on each price row is what reports read
+anyway. A drug not found is not cached, so one created a moment ago can be priced at once.
 """
 
 import functools
 from collections.abc import Iterable
-from dataclasses import asdict, fields
-
-from django.core.cache import cache
 
 from common.clients.auth import ServiceToken
 from common.clients.catalog import CatalogClient, Drug
+from common.clients.drugs import CachedDrugs
 from common.errors import NotFound, ValidationFailed
 
 DRUG_CACHE_SECONDS = 3600
 
 
 @functools.cache
-def catalog_client() -> CatalogClient:
+def catalog_drugs() -> CachedDrugs:
     """One client per process, so its service token is reused until it nears expiry."""
-    return CatalogClient(token_provider=ServiceToken())
-
-
-def _cache_key(drug_id: int) -> str:
-    # Versioned by the fields of ``Drug``: a catalog client that grew a field never reads an
-    # entry cached in the older shape.
-    return f"drug:{len(fields(Drug))}:{drug_id}"
+    return CachedDrugs(
+        CatalogClient(token_provider=ServiceToken()), max_age_seconds=DRUG_CACHE_SECONDS
+    )
 
 
 def drug_lookup(drug_id: int) -> Drug:
@@ -36,21 +30,15 @@ def drug_lookup(drug_id: int) -> Drug:
 
     ``UpstreamUnavailable`` (503) propagates when the catalog cannot answer.
     """
-    cached = cache.get(_cache_key(drug_id))
-    if cached is not None:
-        return Drug(**cached)
-    try:
-        drug = catalog_client().get_drug(drug_id)
-    except NotFound as exc:
-        raise ValidationFailed(
-            f"Drug {drug_id} is not in the catalog.",
-            code="unknown_drug",
-            extra={"errors": {"drug": [f"Drug {drug_id} is not in the catalog."]}},
-        ) from exc
-    cache.set(_cache_key(drug_id), asdict(drug), DRUG_CACHE_SECONDS)
-    return drug
+    return drugs_lookup([drug_id])[drug_id]
 
 
 def drugs_lookup(drug_ids: Iterable[int]) -> dict[int, Drug]:
-    """Every drug of ``drug_ids`` (each looked up once), before anything is written."""
-    return {drug_id: drug_lookup(drug_id) for drug_id in dict.fromkeys(drug_ids)}
+    """Every drug of ``drug_ids`` (the cached ones in one read), before anything is written;
+    ``ValidationFailed`` (``unknown_drug``) for the first the catalog does not have."""
+    try:
+        return catalog_drugs().get_many(drug_ids)
+    except NotFound as exc:  # its detail names the drug
+        raise ValidationFailed(
+            exc.detail, code="unknown_drug", extra={"errors": {"drug": [exc.detail]}}
+        ) from exc

@@ -14,7 +14,7 @@ from django.core.cache import cache
 
 from common.clients import breakers
 from common.redis import get_redis
-from common.testing import mint_token, service_token
+from common.testing import catalog_drug_body, mint_token, service_token
 from prices import drugs as drug_lookups
 
 # Organization ids of the suite, apart from the demo's (1-4) so that Redis keys never clash.
@@ -28,35 +28,17 @@ MYLAN = "Mylan Pharmaceuticals"
 CATALOG = {drug: (TEVA if drug % 2 else MYLAN) for drug in range(1, 400)}
 
 
-def catalog_drug(drug_id: int) -> dict:
-    return {
-        "id": drug_id,
-        "ndc": f"0093-{drug_id:04d}-01",
-        "gtin": f"0030093{drug_id:04d}011",
-        "name": f"Drug {drug_id} 10 mg Tablet",
-        "generic_name": f"drug {drug_id}",
-        "strength": "10 mg",
-        "dosage_form": "tablet",
-        "manufacturer": CATALOG[drug_id],
-        "schedule": "",
-        "rx_only": True,
-        "cold_chain": False,
-        "pack_size": 30,
-        "unit": "tablet",
-        "active": True,
-    }
-
-
 def _drug_answer(request):
     drug_id = int(re.search(r"/drugs/(\d+)/$", request.url).group(1))
     if drug_id not in CATALOG:
         return 404, {}, '{"code": "not_found"}'
-    return 200, {"Content-Type": "application/json"}, json.dumps(catalog_drug(drug_id))
+    body = catalog_drug_body(drug_id, manufacturer=CATALOG[drug_id])
+    return 200, {"Content-Type": "application/json"}, json.dumps(body)
 
 
 def _reset_shared_state():
     cache.delete_pattern("drug:*")
-    breakers._breakers.clear()
+    breakers.breakers_forget()
     for key in get_redis().scan_iter(f"pharma:breaker:{settings.SERVICE_NAME}:*"):
         get_redis().delete(key)
     for key in get_redis().scan_iter("pharma:lastquote:700*"):
@@ -66,7 +48,7 @@ def _reset_shared_state():
 @pytest.fixture(autouse=True)
 def shared_state():
     _reset_shared_state()
-    drug_lookups.catalog_client.cache_clear()
+    drug_lookups.catalog_drugs.cache_clear()
     yield
     _reset_shared_state()
 

@@ -71,7 +71,7 @@ class Placement:
     drugs: dict[int, Drug] = field(default_factory=dict)
 
     def run(self) -> Order:
-        self.drugs = {line.drug: self._drug(line.drug) for line in self.lines}
+        self.drugs = self._drugs()
         self._snapshot_lines()
         if self.order.channel == Order.Channel.B2B:
             self._check_licences()
@@ -95,15 +95,14 @@ class Placement:
 
     # -- steps ------------------------------------------------------------------------------
 
-    def _drug(self, drug_id: int) -> Drug:
+    def _drugs(self) -> dict[int, Drug]:
         try:
-            found = upstreams.drugs().get(drug_id)
-        except NotFound as exc:
-            raise OrderRefused(
-                f"Drug {drug_id} is not in the catalog.", code="unknown_drug", status=400
-            ) from exc
-        if not found.active:
-            raise OrderRefused(f"{found.name} is no longer sold.", code="drug_inactive")
+            found = upstreams.drugs().get_many(line.drug for line in self.lines)
+        except NotFound as exc:  # its detail names the drug
+            raise OrderRefused(exc.detail, code="unknown_drug", status=400) from exc
+        for drug in found.values():
+            if not drug.active:
+                raise OrderRefused(f"{drug.name} is no longer sold.", code="drug_inactive")
         return found
 
     def _snapshot_lines(self) -> None:
