@@ -16,9 +16,12 @@ check:
 render-config:
 	python3 manage_all.py render-config
 
-# Benchmarks (README "Benchmarks"): wrk through HAProxy, against a ceiling.
+# Benchmarks (README "Benchmarks"): wrk through HAProxy, against a ceiling. manage_all.py
+# creates or updates .venv first (its --help does nothing else).
 bench:
+	python3 manage_all.py --help >/dev/null
 	.venv/bin/python bench/run.py
 
 bench-quick:
+	python3 manage_all.py --help >/dev/null
 	.venv/bin/python bench/run.py --quick

@@ -128,9 +128,10 @@ def _oversell_lines(result: dict) -> list[str]:
         "",
         "After the order scenarios, from the catalog's and the orders service's databases "
         "(bench/oversell.py): every lot of an ordered drug against its ledger, and every order "
-        "confirmed during the run against its catalog reservation.",
+        "confirmed since the scenarios began (the bench's and anyone else's on the platform) "
+        "against its catalog reservation.",
         "",
-        f"- orders confirmed in the run: {proof['orders_checked']} "
+        f"- orders confirmed since the scenarios began: {proof['orders_checked']} "
         f"({proof['order_lines_checked']} lines); lots checked: {proof['lots_checked']}",
         f"- lots oversold (on hand < reserved, or held + shipped + written off > received): "
         f"{proof['oversold_lots']}",

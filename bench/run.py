@@ -54,8 +54,15 @@ HOT_SPOT_UNITS = 20_000
 EXPIRING_PATH = "/api/catalog/reports/expiring/?days=90"
 
 
+STARTED = time.monotonic()
+
+
+def elapsed_s() -> float:
+    return round(time.monotonic() - STARTED, 1)
+
+
 def say(msg: str) -> None:
-    print(f"[bench] {msg}", flush=True)
+    print(f"[bench {elapsed_s():6.1f}s] {msg}", flush=True)
 
 
 # --- HTTP helpers (setup only; the load itself is wrk's) -------------------------------------
@@ -662,6 +669,7 @@ def setup_lines(result: dict) -> list[str]:
         f"{HOT_SPOT_CONNECTIONS} connections share the write pool's {POOL_SIZE} buyers and "
         f"order from a lot of {HOT_SPOT_UNITS:,} units received for the run",
         f"- scale curves: {result['curves_note']}",
+        f"- the whole run took {result['wall_s']} s (platform start, if any, included)",
     ]
 
 
@@ -847,6 +855,7 @@ def main(argv=None):
         ceiling.stop()
         if own is not None:
             own.stop()
+    result["wall_s"] = elapsed_s()  # before the plot and the reports are written
     md_path, json_path = write_reports(result, RESULTS, setup_lines(result))
     say(f"wrote {md_path.relative_to(ROOT)} and {json_path.relative_to(ROOT)} (and the .png)")
     shutil.rmtree(workdir, ignore_errors=True)
