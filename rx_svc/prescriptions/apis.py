@@ -85,7 +85,8 @@ class PrescriptionListApi(generics.ListCreateAPIView):
     def create(self, request, *args, **kwargs):
         data = _valid(PrescriptionUploadSerializer, request.data)
         prescription = services.prescription_upload(
-            patient=Actor.from_principal(request.user),
+            patient_id=request.user.sub,
+            by=Actor.from_principal(request.user),
             document=data["file"],
             drug_id=data["drug"],
             quantity=data["quantity"],

@@ -4,7 +4,9 @@ audit trails: every status change (``PrescriptionEvent``) and every read of a do
 
 People are referenced by their auth_svc user id (the token's ``sub``), drugs by their
 catalog_svc id, and the pharmacy a prescription is sent to by its auth_svc organization id;
-none of them lives in this database.
+none of them lives in this database. Who did something (the event, claim, review, read and
+fill columns) is written in the platform's one format, ``user:<id>``, ``client:<id>``,
+``staff:<username>`` or ``system:<job>`` (``prescriptions.actors``).
 """
 
 from django.db import models
@@ -45,10 +47,10 @@ class Prescription(models.Model):
     valid_until = models.DateField(null=True, blank=True)
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING_REVIEW)
-    claimed_by = models.CharField(max_length=64, blank=True)
+    claimed_by = models.CharField(max_length=200, blank=True)
     claimed_by_name = models.CharField(max_length=150, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
-    reviewed_by = models.CharField(max_length=64, blank=True)
+    reviewed_by = models.CharField(max_length=200, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_notes = models.TextField(blank=True)
     rejection_reason = models.CharField(max_length=30, choices=RejectionReason.choices, blank=True)
@@ -115,7 +117,7 @@ class PrescriptionEvent(models.Model):
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20)
     at = models.DateTimeField(default=timezone.now)
-    by_id = models.CharField(max_length=64)
+    by_id = models.CharField(max_length=200)
     by_name = models.CharField(max_length=150, blank=True)
     by_role = models.CharField(max_length=30, blank=True)
     reason = models.CharField(max_length=200, blank=True)
@@ -139,7 +141,7 @@ class Fill(models.Model):
     order_ref = models.CharField(max_length=100)
     drug_id = models.PositiveIntegerField()
     quantity = models.PositiveIntegerField()
-    consumed_by = models.CharField(max_length=100, blank=True)
+    consumed_by = models.CharField(max_length=200, blank=True)
     consumed_at = models.DateTimeField(null=True, blank=True)
     reverted_at = models.DateTimeField(null=True, blank=True)
 
@@ -164,7 +166,7 @@ class DocumentAccess(models.Model):
     prescription = models.ForeignKey(
         Prescription, related_name="document_reads", on_delete=models.PROTECT
     )
-    reader_id = models.CharField(max_length=64)
+    reader_id = models.CharField(max_length=200)
     reader_name = models.CharField(max_length=150, blank=True)
     reader_role = models.CharField(max_length=30, blank=True)
     channel = models.CharField(max_length=10, choices=Channel.choices)

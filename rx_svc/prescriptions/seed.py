@@ -24,9 +24,9 @@ from prescriptions.sample_documents import pdf_document, png_document
 from prescriptions.services.transitions import event_write
 from prescriptions.storage import document_storage
 
-PATIENT = Actor(id=str(DEMO_PATIENT_ID), name=USERNAMES[DEMO_PATIENT_ID], role="patient")
+PATIENT = Actor(id=f"user:{DEMO_PATIENT_ID}", name=USERNAMES[DEMO_PATIENT_ID], role="patient")
 PHARMACIST = Actor(
-    id=str(DEMO_PHARMACIST_ID), name=USERNAMES[DEMO_PHARMACIST_ID], role="pharmacist"
+    id=f"user:{DEMO_PHARMACIST_ID}", name=USERNAMES[DEMO_PHARMACIST_ID], role="pharmacist"
 )
 PRESCRIBER = "Dr. Alice Demo"
 # One licence number per demo prescription: how a re-run finds what it made before.
@@ -51,7 +51,7 @@ def _prescription(
     *, drug: DemoDrug, license_number: str, kind: DocumentKind, content: bytes
 ) -> Prescription:
     existing = Prescription.objects.filter(
-        patient_id=PATIENT.id, prescriber_license=license_number
+        patient_id=str(DEMO_PATIENT_ID), prescriber_license=license_number
     ).first()
     storage = document_storage()
     if existing is not None:
@@ -60,7 +60,7 @@ def _prescription(
         return existing
     name = storage.save(f"{uuid.uuid4().hex}.{kind.extension}", ContentFile(content))
     prescription = Prescription.objects.create(
-        patient_id=PATIENT.id,
+        patient_id=str(DEMO_PATIENT_ID),
         pharmacy_id=CORNER_PHARMACY,
         drug_id=drug.id,
         drug_name=drug.name,

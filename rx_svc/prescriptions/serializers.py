@@ -156,7 +156,7 @@ class FillRevertSerializer(FillSerializer):
 
 class DocumentAccessQuerySerializer(serializers.Serializer):
     prescription = serializers.IntegerField(min_value=1, required=False)
-    reader = serializers.CharField(max_length=64, required=False)
+    reader = serializers.CharField(max_length=200, required=False)
 
 
 class DocumentAccessSerializer(serializers.ModelSerializer):

@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from common import sso
-from common.clients import breakers
 from common.clients.auth import PHARMACY_CACHE_KEY
+from common.clients.breakers import breakers_forget
 from common.demo import CORNER_PHARMACY, ST_MARYS_HOSPITAL
 from common.redis import get_redis
 from common.testing import mint_token, service_token
@@ -21,6 +21,9 @@ from prescriptions.pharmacies import auth_client
 PATIENT_ID, OTHER_PATIENT_ID = "42", "43"
 PHARMACIST_ID, OTHER_PHARMACIST_ID = "900", "901"
 RIVAL_PHARMACIST_ID = "950"
+# How audit columns name them (``Principal.actor``).
+PATIENT_ACTOR, PHARMACIST_ACTOR = f"user:{PATIENT_ID}", f"user:{PHARMACIST_ID}"
+RIVAL_PHARMACIST_ACTOR = f"user:{RIVAL_PHARMACIST_ID}"
 # The pharmacy the suite's prescriptions are sent to, and another one.
 PHARMACY, RIVAL_PHARMACY = CORNER_PHARMACY, 5
 TOKEN_URL = "http://127.0.0.1:8080/api/auth/oauth/token/"
@@ -46,7 +49,7 @@ def document_dir(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def fresh_breakers():
     def reset():
-        breakers._breakers.clear()
+        breakers_forget()
         catalog_client.cache_clear()
         auth_client.cache_clear()
         for key in get_redis().scan_iter("*pharma:breaker:rx:*"):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from prescriptions.models import DocumentAccess, Fill, Prescription
 from prescriptions.sample_documents import png_document
 from prescriptions.storage import document_storage
-from tests.conftest import PATIENT_ID, PHARMACIST_ID, PHARMACY
+from tests.conftest import PATIENT_ID, PHARMACIST_ACTOR, PHARMACY
 
 
 def _stored(content: bytes, extension: str) -> str:
@@ -26,15 +26,15 @@ class PrescriptionFactory(factory.django.DjangoModelFactory):
         content = factory.Sequence(lambda n: png_document([f"Sample prescription {n}"]))
         in_review = factory.Trait(
             status=Prescription.Status.IN_REVIEW,
-            claimed_by=PHARMACIST_ID,
+            claimed_by=PHARMACIST_ACTOR,
             claimed_by_name="phil",
             claimed_at=factory.LazyFunction(timezone.now),
         )
         verified = factory.Trait(
             status=Prescription.Status.VERIFIED,
-            claimed_by=PHARMACIST_ID,
+            claimed_by=PHARMACIST_ACTOR,
             claimed_by_name="phil",
-            reviewed_by=PHARMACIST_ID,
+            reviewed_by=PHARMACIST_ACTOR,
             reviewed_at=factory.LazyFunction(timezone.now),
             refills=1,
             fills_remaining=2,
@@ -73,7 +73,7 @@ class DocumentAccessFactory(factory.django.DjangoModelFactory):
         model = DocumentAccess
 
     prescription = factory.SubFactory(PrescriptionFactory)
-    reader_id = PHARMACIST_ID
+    reader_id = PHARMACIST_ACTOR
     reader_name = "phil"
     reader_role = "pharmacist"
     channel = DocumentAccess.Channel.API

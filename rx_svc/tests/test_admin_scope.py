@@ -5,7 +5,13 @@ from every list and page, exactly like one that does not exist. Admins see every
 import pytest
 
 from prescriptions.models import DocumentAccess, Prescription
-from tests.conftest import OTHER_PATIENT_ID, RIVAL_PHARMACY, sign_in, sign_in_as_admin
+from tests.conftest import (
+    OTHER_PATIENT_ID,
+    PHARMACIST_ID,
+    RIVAL_PHARMACY,
+    sign_in,
+    sign_in_as_admin,
+)
 from tests.factories import PrescriptionFactory
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +88,7 @@ def test_a_pharmacist_cannot_act_on_another_pharmacys_prescription(client, view,
     theirs = PrescriptionFactory(pharmacy_id=RIVAL_PHARMACY, in_review=held)
     before = (theirs.status, theirs.claimed_by)
     # Even one held in their name: the pharmacy decides, not the claim.
-    sign_in(client, "phil", sub=theirs.claimed_by or None)
+    sign_in(client, "phil", sub=PHARMACIST_ID if held else None)
     assert client.post(page(theirs, view), form).status_code == 404
     theirs.refresh_from_db()
     assert (theirs.status, theirs.claimed_by) == before

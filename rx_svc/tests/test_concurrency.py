@@ -1,39 +1,17 @@
 """Real threads on a real database: row locks and conditional updates hold under load."""
 
-import threading
 from collections import Counter
 
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 
-from common.testing import mint_token, service_token
+from common.testing import mint_token, race, service_token
 from prescriptions.models import Fill, Prescription, PrescriptionEvent
 from prescriptions.sample_documents import png_document
 from tests.conftest import PHARMACY, UPLOAD_URL, upload_form
 from tests.factories import PrescriptionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def in_parallel(calls: list) -> list:
-    """Run the callables at the same moment, each in its own thread (and connection)."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def client_for(token: str) -> APIClient:
@@ -54,7 +32,7 @@ def test_of_pharmacists_claiming_at_once_exactly_one_wins():
         for n in range(6)
     ]
     claim = f"/api/rx/prescriptions/{prescription.pk}/claim/"
-    results = in_parallel([lambda c=c: c.post(claim) for c in pharmacists])
+    results = race([lambda c=c: c.post(claim) for c in pharmacists])
     outcomes = Counter(answer(response) for response in results)
     assert outcomes == {(200, None): 1, (409, "claimed_by_another"): 5}
     winner = next(r.json()["claimed_by"] for r in results if r.status_code == 200)
@@ -66,7 +44,7 @@ def test_concurrent_orders_never_use_more_fills_than_there_are():
     prescription = PrescriptionFactory(verified=True, refills=2, fills_remaining=3)
     orders = client_for(service_token("rx:consume"))
     consume = f"/api/rx/prescriptions/{prescription.pk}/consume/"
-    results = in_parallel(
+    results = race(
         [
             lambda n=n: orders.post(
                 consume, {"order_ref": f"ORD-{n}", "drug": 1, "quantity": 1}, format="json"
@@ -86,7 +64,7 @@ def test_the_same_order_consuming_at_once_uses_one_fill():
     orders = client_for(service_token("rx:consume"))
     consume = f"/api/rx/prescriptions/{prescription.pk}/consume/"
     body = {"order_ref": "ORD-SAME", "drug": 1, "quantity": 1}
-    results = in_parallel([lambda: orders.post(consume, body, format="json") for _ in range(6)])
+    results = race([lambda: orders.post(consume, body, format="json") for _ in range(6)])
     assert sorted(r.status_code for r in results) == [200] * 5 + [201]
     assert {r.json()["fills_remaining"] for r in results if r.status_code == 201} == {2}
     prescription.refresh_from_db()
@@ -97,9 +75,7 @@ def test_the_same_file_uploaded_twice_at_once_is_stored_once(catalog, document_d
     catalog.drug(1)
     patient = client_for(mint_token(role="patient", sub="42"))
     content = png_document(["Rx: raced upload"])
-    results = in_parallel(
-        [lambda: patient.post(UPLOAD_URL, upload_form(content), format="multipart")] * 2
-    )
+    results = race([lambda: patient.post(UPLOAD_URL, upload_form(content), format="multipart")] * 2)
     assert sorted(answer(r) for r in results) == [(201, None), (409, "duplicate_document")]
     assert Prescription.objects.count() == 1
     assert len(list(document_dir.iterdir())) == 1

@@ -6,7 +6,7 @@ import pytest
 from common.testing import mint_token
 from prescriptions.models import DocumentAccess
 from prescriptions.sample_documents import pdf_document
-from tests.conftest import OTHER_PATIENT_ID, PATIENT_ID, PHARMACIST_ID
+from tests.conftest import OTHER_PATIENT_ID, PATIENT_ACTOR, PHARMACIST_ACTOR
 from tests.factories import DocumentAccessFactory, PrescriptionFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,9 +57,9 @@ def test_every_read_is_logged_with_who_and_how(patient, pharmacist):
         DocumentAccess.objects.order_by("pk").values_list("reader_id", "reader_role", "channel")
     )
     assert reads == [
-        (PATIENT_ID, "patient", "api"),
-        (PHARMACIST_ID, "pharmacist", "api"),
-        (PHARMACIST_ID, "pharmacist", "api"),
+        (PATIENT_ACTOR, "patient", "api"),
+        (PHARMACIST_ACTOR, "pharmacist", "api"),
+        (PHARMACIST_ACTOR, "pharmacist", "api"),
     ]
     assert DocumentAccess.objects.order_by("pk").first().request_id == "req-patient-1"
 
@@ -92,14 +92,14 @@ def test_the_storage_has_no_url_for_documents():
 def test_admins_read_the_access_log_filtered(admin_api, django_assert_num_queries):
     one, two = PrescriptionFactory(), PrescriptionFactory(patient_id=OTHER_PATIENT_ID)
     DocumentAccessFactory(prescription=one)
-    DocumentAccessFactory(prescription=two, reader_id=PATIENT_ID, reader_role="patient")
+    DocumentAccessFactory(prescription=two, reader_id=PATIENT_ACTOR, reader_role="patient")
     DocumentAccessFactory.create_batch(5, prescription=two)
     with django_assert_num_queries(2):
         body = admin_api.get(ACCESS_LOG, {"prescription": one.pk}).json()
     assert body["count"] == 1
     assert body["results"][0]["prescription"] == one.pk
-    assert body["results"][0]["reader"] == PHARMACIST_ID
-    assert admin_api.get(ACCESS_LOG, {"reader": PATIENT_ID}).json()["count"] == 1
+    assert body["results"][0]["reader"] == PHARMACIST_ACTOR
+    assert admin_api.get(ACCESS_LOG, {"reader": PATIENT_ACTOR}).json()["count"] == 1
     with django_assert_num_queries(2):
         assert admin_api.get(ACCESS_LOG).json()["count"] == 7
 

@@ -34,7 +34,11 @@ def test_the_command_expires_what_is_due_and_writes_events():
     statuses = dict(Prescription.objects.values_list("pk", "status"))
     assert statuses == {lapsed.pk: "expired", today.pk: "verified", pending.pk: "pending_review"}
     event = PrescriptionEvent.objects.get(prescription=lapsed)
-    assert (event.from_status, event.to_status, event.by_id) == ("verified", "expired", "system")
+    assert (event.from_status, event.to_status, event.by_id) == (
+        "verified",
+        "expired",
+        "system:expire_prescriptions",
+    )
     call_command("expire_prescriptions", stdout=StringIO())  # nothing more to do
     assert PrescriptionEvent.objects.count() == 1
 

@@ -16,7 +16,7 @@ from tests.conftest import (
     PATIENT_ID,
     PHARMACIST_ID,
     PHARMACY,
-    RIVAL_PHARMACIST_ID,
+    RIVAL_PHARMACIST_ACTOR,
     RIVAL_PHARMACY,
     UPLOAD_URL,
     upload_form,
@@ -160,7 +160,7 @@ def test_a_pharmacist_reviews_their_own_pharmacys_prescription(rival_pharmacist,
     response = rival_pharmacist.post(url(theirs, "approve"), {"refills": 0}, format="json")
     assert response.status_code == 200
     theirs.refresh_from_db()
-    assert (theirs.status, theirs.reviewed_by) == ("verified", RIVAL_PHARMACIST_ID)
+    assert (theirs.status, theirs.reviewed_by) == ("verified", RIVAL_PHARMACIST_ACTOR)
 
 
 def test_a_pharmacist_whose_token_names_no_pharmacy_sees_nothing(api_client, two_pharmacies):

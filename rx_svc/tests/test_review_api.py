@@ -7,7 +7,12 @@ import pytest
 
 from common.testing import mint_token
 from prescriptions.models import Prescription, PrescriptionEvent
-from tests.conftest import OTHER_PATIENT_ID, OTHER_PHARMACIST_ID, PATIENT_ID, PHARMACIST_ID
+from tests.conftest import (
+    OTHER_PATIENT_ID,
+    OTHER_PHARMACIST_ID,
+    PATIENT_ID,
+    PHARMACIST_ACTOR,
+)
 from tests.factories import PrescriptionFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +68,7 @@ def test_detail_shows_the_history_in_two_queries(patient, pharmacist, django_ass
         ("pending_review", "in_review"),
         ("in_review", "verified"),
     ]
-    assert body["events"][0]["by_id"] == PHARMACIST_ID
+    assert body["events"][0]["by_id"] == PHARMACIST_ACTOR
 
 
 def test_a_patient_reading_another_patients_prescription_gets_404(other_patient):
@@ -85,7 +90,10 @@ def test_claim_then_approve(pharmacist):
     prescription = PrescriptionFactory()
     claimed = pharmacist.post(url(prescription, "claim"))
     assert claimed.status_code == 200
-    assert (claimed.json()["status"], claimed.json()["claimed_by"]) == ("in_review", PHARMACIST_ID)
+    assert (claimed.json()["status"], claimed.json()["claimed_by"]) == (
+        "in_review",
+        PHARMACIST_ACTOR,
+    )
     valid_until = (date.today() + timedelta(days=100)).isoformat()
     approved = pharmacist.post(
         url(prescription, "approve"),
@@ -95,7 +103,7 @@ def test_claim_then_approve(pharmacist):
     assert approved.status_code == 200, approved.json()
     body = approved.json()
     assert (body["status"], body["refills"], body["fills_remaining"]) == ("verified", 2, 3)
-    assert (body["valid_until"], body["reviewed_by"]) == (valid_until, PHARMACIST_ID)
+    assert (body["valid_until"], body["reviewed_by"]) == (valid_until, PHARMACIST_ACTOR)
     assert body["review_notes"] == "called the prescriber"
 
 
@@ -144,7 +152,7 @@ def test_an_unknown_reject_reason_is_a_400(pharmacist):
 
 
 def test_approving_one_claimed_by_another_pharmacist_is_409(other_pharmacist):
-    prescription = PrescriptionFactory(in_review=True)  # held by PHARMACIST_ID
+    prescription = PrescriptionFactory(in_review=True)  # held by PHARMACIST_ACTOR
     for action, body in (("approve", {}), ("reject", {"reason": "other"}), ("release", {})):
         response = other_pharmacist.post(url(prescription, action), body, format="json")
         assert response.status_code == 409
@@ -167,26 +175,33 @@ def test_release_puts_it_back_in_the_queue(pharmacist, other_pharmacist):
     prescription = PrescriptionFactory(in_review=True)
     assert pharmacist.post(url(prescription, "release")).json()["status"] == "pending_review"
     assert other_pharmacist.post(url(prescription, "claim")).json()["claimed_by"] == (
-        OTHER_PHARMACIST_ID
+        f"user:{OTHER_PHARMACIST_ID}"
     )
 
 
 @pytest.mark.parametrize(
-    ("traits", "action", "body"),
+    ("traits", "action", "body", "refusal"),
     [
-        ({}, "approve", {}),  # not claimed yet
-        ({}, "reject", {"reason": "other"}),
-        ({"verified": True}, "claim", {}),
-        ({"status": "rejected"}, "claim", {}),
-        ({"verified": True}, "reject", {"reason": "other"}),
+        ({}, "approve", {}, ("pending_review", "verified", ["in_review"])),  # not claimed yet
+        ({}, "reject", {"reason": "other"}, ("pending_review", "rejected", ["in_review"])),
+        ({"verified": True}, "claim", {}, ("verified", "in_review", ["expired", "used_up"])),
+        ({"status": "rejected"}, "claim", {}, ("rejected", "in_review", [])),
+        (
+            {"verified": True},
+            "reject",
+            {"reason": "other"},
+            ("verified", "rejected", ["expired", "used_up"]),
+        ),
     ],
 )
-def test_invalid_moves_are_409_invalid_transition(pharmacist, traits, action, body):
+def test_invalid_moves_are_409_invalid_transition(pharmacist, traits, action, body, refusal):
     prescription = PrescriptionFactory(**traits)
     before = prescription.status
     response = pharmacist.post(url(prescription, action), body, format="json")
     assert response.status_code == 409
-    assert response.json()["code"] == "invalid_transition"
+    problem = response.json()
+    assert problem["code"] == "invalid_transition"
+    assert (problem["from"], problem["to"], problem["allowed"]) == refusal
     assert Prescription.objects.get().status == before
 
 

@@ -29,7 +29,7 @@ def test_seed_makes_a_pending_and_a_verified_prescription_once(catalog, document
     # Sent to the demo pharmacist's pharmacy, so they see and reviewed them.
     assert {p.pharmacy_id for p in prescriptions.values()} == {CORNER_PHARMACY}
     verified = prescriptions["verified"]
-    assert (verified.reviewed_by, verified.fills_remaining) == (str(DEMO_PHARMACIST_ID), 3)
+    assert (verified.reviewed_by, verified.fills_remaining) == (f"user:{DEMO_PHARMACIST_ID}", 3)
     by_id = {drug.id: drug for drug in drugs()}
     for prescription in prescriptions.values():
         drug = by_id[prescription.drug_id]

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from common.testing import mint_token
 from prescriptions.models import Prescription, PrescriptionEvent
 from prescriptions.sample_documents import jpeg_document, pdf_document, png_document
-from tests.conftest import PATIENT_ID, UPLOAD_URL, upload_form
+from tests.conftest import PATIENT_ACTOR, PATIENT_ID, UPLOAD_URL, upload_form
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,11 @@ def test_a_patient_uploads_a_prescription(patient, catalog, document_dir):
     [stored] = stored_files(document_dir)
     assert stored.read_bytes() == PNG_BYTES
     event = PrescriptionEvent.objects.get()
-    assert (event.from_status, event.to_status, event.by_id) == ("", "pending_review", PATIENT_ID)
+    assert (event.from_status, event.to_status, event.by_id) == (
+        "",
+        "pending_review",
+        PATIENT_ACTOR,
+    )
 
 
 def test_a_png_named_pdf_is_stored_as_the_png_it_is(patient, catalog, document_dir):

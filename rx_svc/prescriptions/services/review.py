@@ -107,7 +107,6 @@ def prescription_approve(
     }
     if locked.status == Status.IN_REVIEW:  # else the transition refuses it
         changes["valid_until"] = _valid_until(locked, valid_until)
-    transaction.on_commit(lambda: reviews_total.labels("verified", "").inc())
     return prescription_transition(
         prescription=locked,
         to=Status.VERIFIED,
@@ -115,6 +114,7 @@ def prescription_approve(
         reason="approved",
         notes=notes,
         changes=changes,
+        after_commit=lambda: reviews_total.labels("verified", "").inc(),
     )
 
 
@@ -127,7 +127,6 @@ def prescription_reject(
         raise ValidationFailed(f"Unknown rejection reason {reason!r}.", code="invalid_reason")
     locked = prescription_lock(prescription_id=prescription_id, pharmacy_id=pharmacy_id)
     _refuse_if_held_by_another(locked, by)
-    transaction.on_commit(lambda: reviews_total.labels("rejected", reason).inc())
     return prescription_transition(
         prescription=locked,
         to=Status.REJECTED,
@@ -140,4 +139,5 @@ def prescription_reject(
             "reviewed_at": timezone.now(),
             "review_notes": notes,
         },
+        after_commit=lambda: reviews_total.labels("rejected", reason).inc(),
     )

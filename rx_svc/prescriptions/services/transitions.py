@@ -1,12 +1,12 @@
 """The prescription state machine: one dict of allowed moves, one service that makes them."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from django.db import transaction
+from django.utils import timezone
 
-from common.transitions import transition_check
+from common.transitions import transition_apply
 from prescriptions.actors import Actor
-from prescriptions.locks import prescription_lock
 from prescriptions.models import Prescription, PrescriptionEvent
 
 Status = Prescription.Status
@@ -47,15 +47,20 @@ def prescription_transition(
     reason: str = "",
     notes: str = "",
     changes: Mapping[str, object] | None = None,
+    after_commit: Callable[[], object] | None = None,
 ) -> Prescription:
     """Move ``prescription`` to ``to`` (with ``changes`` to its fields) if the state machine
-    allows it, and write the event; 409 ``invalid_transition`` otherwise."""
-    locked = prescription_lock(prescription_id=prescription.pk)
-    transition_check(table=TRANSITIONS, current=locked.status, to=to, subject="The prescription")
-    from_status = locked.status
-    locked.status = to
-    for name, value in (changes or {}).items():
-        setattr(locked, name, value)
-    locked.save(update_fields=["status", "updated_at", *(changes or {})])
-    event_write(prescription=locked, from_status=from_status, by=by, reason=reason, notes=notes)
-    return locked
+    allows it, and write the event; 409 ``invalid_transition`` otherwise. ``after_commit``
+    runs once the move is committed."""
+    transition_apply(
+        prescription,
+        to,
+        table=TRANSITIONS,
+        subject="The prescription",
+        changes={**(changes or {}), "updated_at": timezone.now()},
+        record=lambda from_status, _: event_write(
+            prescription=prescription, from_status=from_status, by=by, reason=reason, notes=notes
+        ),
+        after_commit=after_commit,
+    )
+    return prescription

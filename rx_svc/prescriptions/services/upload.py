@@ -49,7 +49,8 @@ def _refuse_duplicate(patient_id: str, sha256: str) -> None:
 
 def prescription_upload(
     *,
-    patient: Actor,
+    patient_id: str,
+    by: Actor,
     document: File,
     drug_id: int,
     quantity: int,
@@ -68,7 +69,7 @@ def prescription_upload(
     """
     _check_written_on(written_on)
     inspected = document_inspect(upload=document, size=document.size)
-    _refuse_duplicate(patient.id, inspected.sha256)
+    _refuse_duplicate(patient_id, inspected.sha256)
     drug = prescribable_drug(drug_id=drug_id)
     pharmacy = receiving_pharmacy(pharmacy_id=pharmacy_id)
 
@@ -77,7 +78,7 @@ def prescription_upload(
     try:
         with transaction.atomic():
             prescription = Prescription.objects.create(
-                patient_id=patient.id,
+                patient_id=patient_id,
                 pharmacy_id=pharmacy.id,
                 drug_id=drug.id,
                 drug_name=drug.name[: Prescription._meta.get_field("drug_name").max_length],
@@ -91,10 +92,10 @@ def prescription_upload(
                 document_size=inspected.size,
                 document_sha256=inspected.sha256,
             )
-            event_write(prescription=prescription, from_status="", by=patient, reason="uploaded")
+            event_write(prescription=prescription, from_status="", by=by, reason="uploaded")
     except IntegrityError:
         storage.delete(name)
-        _refuse_duplicate(patient.id, inspected.sha256)
+        _refuse_duplicate(patient_id, inspected.sha256)
         raise
     except BaseException:
         # No orphan files: the document goes when its row does not come.
