@@ -13,9 +13,9 @@ TOKEN_URL = "http://auth.test/api/auth/oauth/token/"
 
 @pytest.fixture(autouse=True)
 def fresh_breakers():
-    breakers._breakers.clear()
+    breakers.breakers_forget()
     yield
-    breakers._breakers.clear()
+    breakers.breakers_forget()
 
 
 def provider(**kwargs) -> ServiceToken:

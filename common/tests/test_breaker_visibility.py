@@ -127,7 +127,7 @@ def test_a_change_another_process_made_moves_the_gauge_but_is_counted_and_logged
 ):
     fail_until_open(client)
     this_process = breakers.breaker_for("pricing")
-    breakers._breakers.clear()  # the next call builds its own breaker, as another worker would
+    breakers.breakers_forget()  # the next call builds its own breaker, as another worker would
     let_reset_timeout_pass()
     succeed(PricingTestClient(base_url=BASE))
     closed_after_recovery = transitions("closed")
@@ -143,7 +143,7 @@ def test_a_change_another_process_made_moves_the_gauge_but_is_counted_and_logged
 @responses.activate
 def test_a_breaker_built_where_another_process_opened_it_exports_open(client):
     fail_until_open(client)
-    breakers._breakers.clear()
+    breakers.breakers_forget()
     breakers.breaker_state.labels("pricing").set(CLOSED)  # a fresh worker has seen nothing
 
     breakers.breaker_for("pricing")

@@ -14,6 +14,7 @@ from common.clients.catalog import (
     StockLine,
 )
 from common.errors import Conflict, NotFound, UpstreamUnavailable, ValidationFailed
+from common.testing import catalog_drug_body
 from tests.test_clients import fresh_breakers  # noqa: F401 - autouse: breakers start closed
 
 BASE = "http://catalog.test/api/catalog"
@@ -199,23 +200,8 @@ def test_a_catalog_outage_is_upstream_unavailable(client):
 
 @responses.activate
 def test_get_drug_still_works(client):
-    drug = {
-        "id": 3,
-        "ndc": "0093-5558-29",
-        "gtin": "00300935558295",
-        "name": "Atorvastatin",
-        "generic_name": "atorvastatin calcium",
-        "strength": "20 mg",
-        "dosage_form": "tablet",
-        "manufacturer": "Teva",
-        "schedule": "",
-        "rx_only": True,
-        "cold_chain": False,
-        "pack_size": 90,
-        "unit": "tablet",
-        "active": True,
-        "list_price": "18.40",
-    }
+    # A field Drug does not know (catalog's list price) is left out, not a crash.
+    drug = {**catalog_drug_body(3, ndc="0093-5558-29"), "list_price": "18.40"}
     responses.get(f"{BASE}/drugs/3/", json=drug)
     assert client.get_drug(3).ndc == "0093-5558-29"
 

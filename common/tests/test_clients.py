@@ -24,7 +24,7 @@ class CatalogTestClient(ServiceClient):
 @pytest.fixture(autouse=True)
 def fresh_breakers():
     def reset():
-        breakers._breakers.clear()
+        breakers.breakers_forget()
         for key in get_redis().scan_iter("*pharma:breaker:commontest:*"):
             get_redis().delete(key)
 
@@ -83,7 +83,7 @@ def test_breaker_state_is_shared_through_redis(client):
     for _ in range(breakers.FAIL_MAX):
         with pytest.raises(UpstreamUnavailable):
             client.request("POST", "reservations/")
-    breakers._breakers.clear()  # as if another replica built its own breaker
+    breakers.breakers_forget()  # as if another replica built its own breaker
     with pytest.raises(UpstreamUnavailable, match="circuit open"):
         CatalogTestClient(base_url=BASE).request("POST", "reservations/")
     assert len(responses.calls) == breakers.FAIL_MAX

@@ -28,7 +28,7 @@ FILL = {
 @pytest.fixture(autouse=True)
 def fresh_breakers():
     def reset():
-        breakers._breakers.clear()
+        breakers.breakers_forget()
         for key in get_redis().scan_iter("*pharma:breaker:commontest:rx*"):
             get_redis().delete(key)
 

@@ -63,7 +63,7 @@ def test_pricing_down_at_shipment_keeps_the_chargeback_for_reconcile(
     upstream.chargebacks()
     from common.clients import breakers
 
-    breakers._breakers.clear()
+    breakers.breakers_forget()
     assert orders_reconcile().chargebacks_sent == 2
 
 

@@ -73,7 +73,7 @@ def test_compensation_interrupted_by_an_outage_is_finished_later(upstream):
     )
     from common.clients import breakers
 
-    breakers._breakers.clear()
+    breakers.breakers_forget()
     assert orders_reconcile().compensated == 1
     order.refresh_from_db()
     assert order.reservation_state == "released"

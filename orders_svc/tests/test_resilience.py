@@ -125,7 +125,7 @@ def test_a_503_frees_the_key_for_a_retry(hospital, upstream):
     upstream.mock.remove("POST", "http://gw.test/api/pricing/quotes/")  # pricing is back
     upstream.prices({18: "2.0000"})
     upstream.stock()
-    breakers._breakers.clear()
+    breakers.breakers_forget()
     retry = place(hospital, [{"drug": 18, "quantity": 1}], key="po-4")
     assert retry.status_code == 201
     assert Order.objects.filter(status="confirmed").count() == 1

@@ -4,9 +4,10 @@ A drug's identity (NDC, name, schedule, Rx-only) changes rarely, so each caller 
 catalog answered for as long as it can afford to be behind (``max_age_seconds``). A drug the
 catalog does not know is never cached, so one created a moment ago is found at once.
 
-The cache holds ``Drug``'s fields as a dict, and its key carries a fingerprint of the
-dataclass's field names and types (``DRUG_SHAPE``): a release whose ``Drug`` gained, lost or
-changed a field reads under new keys instead of feeding ``Drug(**cached)`` an older shape.
+The cache (each service's, shared by its replicas) holds ``Drug``'s fields as a dict, and
+its key carries a fingerprint of the dataclass's field names and types (``DRUG_SHAPE``): a
+release whose ``Drug`` gained, lost or changed a field reads under new keys instead of
+feeding ``Drug(**cached)`` an older shape.
 """
 
 import hashlib
@@ -17,9 +18,14 @@ from django.core.cache import cache
 
 from common.clients.catalog import CatalogClient, Drug
 
-DRUG_SHAPE = hashlib.sha256(
-    ";".join(f"{field.name}:{field.type}" for field in fields(Drug)).encode()
-).hexdigest()[:12]
+
+def dataclass_shape(cls: type) -> str:
+    """A short fingerprint of a dataclass's field names and types."""
+    described = ";".join(f"{field.name}:{field.type}" for field in fields(cls))
+    return hashlib.sha256(described.encode()).hexdigest()[:12]
+
+
+DRUG_SHAPE = dataclass_shape(Drug)
 
 
 def drug_cache_key(drug_id: int, shape: str = DRUG_SHAPE) -> str:

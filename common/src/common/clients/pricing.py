@@ -20,9 +20,10 @@ from decimal import Decimal
 from common.clients.base import ServiceClient
 
 
-# What every problem+json body has; anything else (``errors``, ``drugs``…) is passed on.
 @dataclass(frozen=True)
 class AppliedStep:
+    """One step that made a line's price: the list price, a contract or a discount rule."""
+
     source: str  # list | contract | rule
     id: int
     description: str
