@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 
 from chargebacks.models import Chargeback, ChargebackEvent, ShippedLine
 from chargebacks.services import chargeback_transition
+from common.admin import admin_actor
 from common.errors import ApplicationError
 
 Status = Chargeback.Status
@@ -29,7 +30,7 @@ def _move(to: str, label: str):
                 chargeback_transition(
                     chargeback=chargeback,
                     to=to,
-                    by=f"admin:{request.user.get_username()}",
+                    by=admin_actor(request),
                     reason=f"{label} in the back office",
                 )
                 moved += 1

@@ -20,7 +20,7 @@ from chargebacks.serializers import (
 )
 from common.idempotency import idempotent
 from common.permissions import service_scope
-from prices.permissions import PRICING_SCOPES, SellerStaff, actor
+from prices.permissions import PRICING_SCOPES, SellerStaff
 
 CHARGEBACK_SCOPE = "pricing:chargeback"
 
@@ -66,7 +66,7 @@ class ChargebackTransitionApi(APIView):
         chargeback = services.chargeback_transition(
             chargeback=get_object_or_404(Chargeback, pk=pk),
             to=self.to,
-            by=actor(request.user),
+            by=request.user.actor,
             reason=serializer.validated_data["reason"],
         )
         return Response(ChargebackSerializer(chargeback).data)
@@ -89,7 +89,7 @@ class ShipmentEventApi(APIView):
         serializer = ShipmentInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         line, created = services.shipment_record(
-            shipment=serializer.to_shipment(), by=actor(request.user)
+            shipment=serializer.to_shipment(), by=request.user.actor
         )
         return Response(
             ShippedLineSerializer(line).data,

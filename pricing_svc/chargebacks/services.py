@@ -7,11 +7,10 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from chargebacks.locks import lock_chargeback
 from chargebacks.metrics import chargebacks_opened_total
 from chargebacks.models import Chargeback, ChargebackEvent, ShippedLine
 from common.errors import Conflict, ValidationFailed
-from common.transitions import transition_check
+from common.transitions import transition_apply
 from contracts.models import ContractItem
 from contracts.selectors import contract_prices_on
 from prices.money import round_total
@@ -144,12 +143,20 @@ def chargeback_transition(
     *, chargeback: Chargeback, to: str, by: str, reason: str = ""
 ) -> Chargeback:
     """Move a chargeback to ``to`` if ``TRANSITIONS`` allows it (else 409
-    ``invalid_transition``), writing the event row."""
-    locked = lock_chargeback(chargeback.pk)
-    transition_check(table=TRANSITIONS, current=locked.status, to=to, subject="The chargeback")
-    ChargebackEvent.objects.create(
-        chargeback=locked, from_status=locked.status, to_status=to, by=by, reason=reason
+    ``invalid_transition``), then write the event row. The row is locked and its status read
+    again under the lock, so of two moves at once the second sees the first's result."""
+    transition_apply(
+        chargeback,
+        to,
+        table=TRANSITIONS,
+        subject="The chargeback",
+        changes={"updated_at": timezone.now()},
+        record=lambda from_status, to_status: ChargebackEvent.objects.create(
+            chargeback=chargeback,
+            from_status=from_status,
+            to_status=to_status,
+            by=by,
+            reason=reason,
+        ),
     )
-    locked.status = to
-    locked.save(update_fields=["status", "updated_at"])
-    return locked
+    return chargeback

@@ -12,8 +12,3 @@ Buyer = has_role(*BUYER_ROLES)
 # Contracts are read by the seller side and by the buyer they are for.
 SellerOrBuyer = has_role("distributor", "admin", *BUYER_ROLES)
 PRICING_SCOPES = resource_scopes("pricing")
-
-
-def actor(principal) -> str:
-    """Who did something, as written in audit rows: ``user:<id>`` or ``client:<id>``."""
-    return f"client:{principal.client_id}" if principal.is_client else f"user:{principal.sub}"

@@ -6,7 +6,7 @@ from rest_framework.response import Response
 
 from common.idempotency import idempotent
 from common.permissions import has_role, service_scope
-from prices.permissions import Buyer, actor
+from prices.permissions import Buyer
 from quotes import selectors, services
 from quotes.models import Quote
 from quotes.serializers import QuoteInputSerializer, QuoteSerializer
@@ -37,7 +37,7 @@ class QuoteCreateApi(generics.GenericAPIView):
             buyer_org=buyer_org,
             buyer_org_type=buyer_org_type,
             lines=data["lines"],
-            requested_by=actor(request.user),
+            requested_by=request.user.actor,
         )
         stored = selectors.quotes_visible_to(request.user).get(pk=quote.pk)
         return Response(QuoteSerializer(stored).data, status=status.HTTP_201_CREATED)

@@ -76,7 +76,7 @@ def test_chargeback_actions_go_through_the_transition_service(staff):
     second.refresh_from_db()
     assert (first.status, second.status) == ("submitted", "paid")
     event = ChargebackEvent.objects.get()
-    assert (event.chargeback_id, event.by) == (first.pk, "admin:boss")
+    assert (event.chargeback_id, event.by) == (first.pk, "staff:boss")
 
 
 @pytest.mark.parametrize(

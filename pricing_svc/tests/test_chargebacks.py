@@ -168,23 +168,28 @@ def test_claims_move_open_submitted_paid(distributor, admin):
         ("open", "submitted", "Q3 batch", "user:1"),
         ("submitted", "paid", "", "user:1"),
     ]
+    # The trail records a move once it is saved, never before.
+    claim.refresh_from_db()
+    assert ChargebackEvent.objects.latest("at").at >= claim.updated_at
 
 
 @pytest.mark.parametrize(
-    ("status", "action"),
+    ("status", "action", "to", "allowed"),
     [
-        ("open", "mark-paid"),
-        ("open", "reject"),
-        ("submitted", "submit"),
-        ("paid", "reject"),
-        ("rejected", "mark-paid"),
+        ("open", "mark-paid", "paid", ["submitted"]),
+        ("open", "reject", "rejected", ["submitted"]),
+        ("submitted", "submit", "submitted", ["paid", "rejected"]),
+        ("paid", "reject", "rejected", []),
+        ("rejected", "mark-paid", "paid", []),
     ],
 )
-def test_other_moves_are_invalid_transitions(distributor, status, action):
+def test_other_moves_are_invalid_transitions(distributor, status, action, to, allowed):
     claim = ChargebackFactory(status=status)
     response = distributor.post(f"{LIST}{claim.id}/{action}/", format="json")
     assert response.status_code == 409
-    assert response.json()["code"] == "invalid_transition"
+    problem = response.json()
+    assert problem["code"] == "invalid_transition"
+    assert (problem["from"], problem["to"], problem["allowed"]) == (status, to, allowed)
     claim.refresh_from_db()
     assert claim.status == status
     assert ChargebackEvent.objects.count() == 0

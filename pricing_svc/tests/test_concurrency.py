@@ -2,17 +2,15 @@
 a claim moves once however many people press the button, and a shipment reported several
 times at once is recorded once."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from chargebacks.models import Chargeback, ChargebackEvent, ShippedLine
 from chargebacks.services import ShipmentIn, chargeback_transition, shipment_record
 from common.errors import Conflict
+from common.testing import race
 from tests.conftest import BUYER
 from tests.factories import ChargebackFactory, ContractItemFactory, PriceListItemFactory
 
@@ -20,29 +18,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
 WORKERS = 8
 
 
-def run_together(task) -> list:
-    """``task()`` in WORKERS threads released at once; each result or raised error."""
-    start = threading.Barrier(WORKERS)
-
-    def attempt(_):
-        start.wait()
-        try:
-            return task()
-        except Exception as exc:  # the outcome under test
-            return exc
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(WORKERS) as pool:
-        return list(pool.map(attempt, range(WORKERS)))
-
-
 def test_a_claim_is_submitted_once_by_concurrent_clicks():
     claim = ChargebackFactory()
-    outcomes = run_together(
-        lambda: chargeback_transition(
-            chargeback=Chargeback.objects.get(pk=claim.pk), to="submitted", by="user:1"
-        )
+    outcomes = race(
+        [
+            lambda: chargeback_transition(
+                chargeback=Chargeback.objects.get(pk=claim.pk), to="submitted", by="user:1"
+            )
+        ]
+        * WORKERS
     )
     moved = [o for o in outcomes if isinstance(o, Chargeback)]
     refused = [o for o in outcomes if isinstance(o, Conflict)]
@@ -63,7 +47,7 @@ def test_a_shipment_reported_concurrently_is_recorded_and_claimed_once():
         currency="USD",
         shipped_at=timezone.now(),
     )
-    outcomes = run_together(lambda: shipment_record(shipment=shipment, by="client:orders"))
+    outcomes = race([lambda: shipment_record(shipment=shipment, by="client:orders")] * WORKERS)
     assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
     assert sorted(created for _, created in outcomes) == [False] * (WORKERS - 1) + [True]
     assert len({line.pk for line, _ in outcomes}) == 1
