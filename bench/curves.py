@@ -6,6 +6,7 @@ the end, whatever happened. The quick run measures the smallest size of each cur
 
 import time
 
+from console import say
 from scale import ScaleData
 
 SEARCH_SIZES = (1_000, 10_000, 100_000)
@@ -18,7 +19,7 @@ def _point(size_reached: int, load_s: float, r: dict) -> dict:
     return {"size": size_reached, "load_s": round(load_s, 1), **{k: r[k] for k in keep}}
 
 
-def run_curves(*, catalog_url, distributor_org, search, expiring, quick, duration_s, measure, say):
+def run_curves(*, catalog_url, distributor_org, search, expiring, quick, duration_s, measure):
     """``search`` and ``expiring`` are wrk scenarios; ``measure(scenario, duration_s)`` runs
     one and returns wrk's result."""
     plans = [
