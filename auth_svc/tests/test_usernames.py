@@ -5,8 +5,10 @@ API, in the Django admin and in the database itself; sign-in and the lockout agr
 
 import pytest
 from django.db import IntegrityError
+from django.test import Client
 
 from accounts.models import User
+from common.testing import race
 from tests.conftest import access_for
 from tests.factories import PASSWORD, OrganizationFactory, UserFactory
 
@@ -143,23 +145,8 @@ def test_django_admin_change_form_refuses_renaming_onto_another_account(admin_si
 
 @pytest.mark.django_db(transaction=True)
 def test_racing_registrations_of_one_name_in_two_cases_create_one_account():
-    from concurrent.futures import ThreadPoolExecutor
-    from threading import Barrier
-
-    from django.db import connection
-    from django.test import Client
-
     names = ["sp_pat1", "SP_PAT1", FULLWIDTH, "Sp_Pat1"]
-    start = Barrier(len(names))
-
-    def attempt(name):
-        try:
-            start.wait()
-            return register(Client(), name).status_code
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(len(names)) as pool:
-        statuses = sorted(pool.map(attempt, names))
+    answers = race([lambda name=name: register(Client(), name) for name in names])
+    statuses = sorted(answer.status_code for answer in answers)
     assert statuses == [201, 409, 409, 409]
     assert User.objects.count() == 1

@@ -3,41 +3,16 @@ model): many buyers for the last units, multi-drug orders in different line orde
 reservations racing a recall, and adjustments racing reservations."""
 
 import random
-import threading
 from collections import Counter
 
 import pytest
-from django.db import connection
 from django.db.models import Sum
 
-from common.testing import mint_token, service_token
+from common.testing import mint_token, race, service_token
 from inventory.models import Allocation, Lot, Movement, Reservation
 from tests.factories import DrugFactory, WarehouseFactory, stocked_lot
 
 RESERVATIONS = "/api/catalog/reservations/"
-
-
-def run_parallel(tasks) -> list:
-    """Run the callables at the same moment, each in its own thread and DB connection."""
-    start = threading.Barrier(len(tasks))
-    results: list = [None] * len(tasks)
-
-    def run(index, task):
-        try:
-            start.wait()
-            results[index] = task()
-        except Exception as exc:  # a crash must fail the test, not vanish with the thread
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(tasks)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung (deadlock?)"
-    return results
 
 
 def reserve_task(api_client, lines, reference):
@@ -75,7 +50,7 @@ def test_fifty_buyers_for_the_last_twenty_units(api_client):
     tasks = [
         reserve_task(api_client, [{"drug": drug.pk, "quantity": 1}], f"SO-{i}") for i in range(50)
     ]
-    responses = run_parallel(tasks)
+    responses = race(tasks)
     assert statuses(responses) == {201: 20, 409: 30}
     refused = [r.json() for r in responses if r.status_code == 409]
     assert {body["code"] for body in refused} == {"insufficient_stock"}
@@ -94,7 +69,7 @@ def test_a_retried_reservation_racing_itself_holds_once(api_client):
     def send():
         return api_client(token).post(RESERVATIONS, body, format="json", HTTP_IDEMPOTENCY_KEY="k")
 
-    responses = run_parallel([send] * 10)
+    responses = race([send] * 10)
     assert statuses(responses) == {201: 10}
     assert len({r.content for r in responses}) == 1
     assert Reservation.objects.count() == 1
@@ -113,7 +88,7 @@ def test_multi_drug_orders_in_any_line_order_never_deadlock_or_oversell(api_clie
         lines = [{"drug": drug.pk, "quantity": 1} for drug in drugs]
         rng.shuffle(lines)  # callers list their lines in every order
         tasks.append(reserve_task(api_client, lines, f"SO-{i}"))
-    responses = run_parallel(tasks)
+    responses = race(tasks)
     assert statuses(responses) == {201: 20, 409: 30}
     for drug in drugs:
         assert Lot.objects.get(drug=drug).reserved == 20
@@ -138,7 +113,7 @@ def test_a_reservation_racing_a_recall_never_holds_recalled_stock(api_client, ro
         for i in range(4)
     ]
     tasks.insert(round_ % 5, recall)
-    responses = run_parallel(tasks)
+    responses = race(tasks)
     codes = statuses(responses)
     assert set(codes) <= {200, 201, 409}, codes
     doomed.refresh_from_db()
@@ -165,7 +140,7 @@ def test_adjustments_racing_reservations_never_drive_available_negative(api_clie
         reserve_task(api_client, [{"drug": drug.pk, "quantity": 1}], f"A-{i}") for i in range(20)
     ]
     tasks += [shrink] * 15
-    responses = run_parallel(tasks)
+    responses = race(tasks)
     codes = statuses(responses)
     assert set(codes) <= {201, 409}, codes
     lot.refresh_from_db()
