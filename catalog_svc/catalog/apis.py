@@ -1,6 +1,6 @@
 """Thin views of the catalog API: drugs (search, create, change) and warehouses."""
 
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import IsAuthenticated
@@ -16,6 +16,7 @@ from catalog.services import drug_create, drug_update, warehouse_create
 from common.errors import ValidationFailed
 from common.idempotency import idempotent
 from common.permissions import has_role
+from common.pk_lookup import get_by_pk
 from common.scopes import resource_scopes
 
 Distributors = has_role("distributor", "admin")
@@ -24,6 +25,13 @@ CATALOG_SCOPES = resource_scopes("catalog")
 
 def _readers_or_editors(request) -> list:
     return [IsAuthenticated()] if request.method == "GET" else [Distributors()]
+
+
+def _drug_or_404(drug_id: int) -> Drug:
+    drug = get_by_pk(Drug, drug_id)
+    if drug is None:
+        raise Http404
+    return drug
 
 
 class DrugListCreateApi(generics.ListAPIView):
@@ -54,11 +62,11 @@ class DrugDetailApi(APIView):
 
     @extend_schema(responses=DrugOut)
     def get(self, request, drug_id: int):
-        return Response(DrugOut(get_object_or_404(Drug, pk=drug_id)).data)
+        return Response(DrugOut(_drug_or_404(drug_id)).data)
 
     @extend_schema(request=DrugIn(partial=True), responses=DrugOut)
     def patch(self, request, drug_id: int):
-        drug = get_object_or_404(Drug, pk=drug_id)
+        drug = _drug_or_404(drug_id)
         payload = DrugIn(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
         drug = drug_update(drug=drug, changes=dict(payload.validated_data))

@@ -5,9 +5,10 @@ from rest_framework import serializers
 from catalog.models import Drug, Schedule, Warehouse
 from catalog.services import DRUG_EDITABLE_FIELDS
 from common.errors import MAX_INT
+from common.serializers import ColumnsOut
 
 
-class DrugOut(serializers.ModelSerializer):
+class DrugOut(ColumnsOut):
     class Meta:
         model = Drug
         fields = ["id", *DRUG_EDITABLE_FIELDS, "currency"]
@@ -36,7 +37,7 @@ class DrugIn(serializers.Serializer):
     active = serializers.BooleanField(default=True)
 
 
-class WarehouseOut(serializers.ModelSerializer):
+class WarehouseOut(ColumnsOut):
     class Meta:
         model = Warehouse
         fields = ["id", "name", "owner_org", "address", "active"]

@@ -79,8 +79,18 @@ def test_anonymous_callers_are_refused(api_client, shelf):
 
 
 @pytest.mark.django_db
-def test_unknown_drug_is_404(hospital):
-    response = hospital.get(f"{DRUGS}999999/")
+def test_a_drugs_detail_is_one_statement(hospital, shelf, django_assert_num_queries):
+    atorva = shelf["atorva"]
+    with django_assert_num_queries(1):
+        body = hospital.get(f"{DRUGS}{atorva.pk}/").json()
+    assert set(body) >= API_FIELDS
+    assert (body["id"], body["ndc"], body["name"]) == (atorva.pk, "0093-5558-29", atorva.name)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("drug_id", [999999, 2**63])
+def test_unknown_drug_is_404(hospital, drug_id):
+    response = hospital.get(f"{DRUGS}{drug_id}/")
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
 

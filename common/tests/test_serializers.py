@@ -1,0 +1,77 @@
+"""ColumnsOut answers exactly what DRF's ModelSerializer answers, with fields built once."""
+
+from decimal import Decimal
+
+import pytest
+from rest_framework import serializers
+
+from common.serializers import ColumnsOut
+from tests.project.models import Parcel, ParcelEvent
+
+
+class ParcelOut(ColumnsOut):
+    class Meta:
+        model = Parcel
+        fields = ["id", "status", "note", "touched"]
+
+
+class ParcelEventOut(ColumnsOut):
+    class Meta:
+        model = ParcelEvent
+        fields = ["id", "parcel", "from_status", "to_status"]
+
+
+class PlainParcelOut(serializers.ModelSerializer):
+    class Meta(ParcelOut.Meta):
+        pass
+
+
+class PlainParcelEventOut(serializers.ModelSerializer):
+    class Meta(ParcelEventOut.Meta):
+        pass
+
+
+def test_answers_what_a_model_serializer_answers():
+    parcels = [Parcel(id=7, status="packed", note="", touched=3), Parcel(status="lost")]
+    for parcel in parcels:
+        assert ParcelOut(parcel).data == PlainParcelOut(parcel).data
+    assert ParcelOut(parcels, many=True).data == PlainParcelOut(parcels, many=True).data
+    event = ParcelEvent(id=2, parcel_id=7, from_status="packed", to_status="sent")
+    assert (
+        ParcelEventOut(event).data
+        == PlainParcelEventOut(event).data
+        == {
+            "id": 2,
+            "parcel": 7,
+            "from_status": "packed",
+            "to_status": "sent",
+        }
+    )
+
+
+def test_decimals_keep_the_fields_places_however_the_value_was_written():
+    class PricedOut(ColumnsOut):
+        price = serializers.DecimalField(max_digits=20, decimal_places=4)
+
+        class Meta:
+            model = Parcel
+            fields = ["id", "price"]
+
+    parcel = Parcel(id=1)
+    parcel.price = Decimal("18.4")
+    assert PricedOut(parcel).data == {"id": 1, "price": "18.4000"}
+
+
+def test_a_field_that_needs_its_serializer_is_refused():
+    class WithMethod(ColumnsOut):
+        label = serializers.SerializerMethodField()
+
+        class Meta:
+            model = Parcel
+            fields = ["id", "label"]
+
+        def get_label(self, parcel):
+            return str(parcel)
+
+    with pytest.raises(TypeError, match=r"WithMethod\.label"):
+        WithMethod(Parcel(id=1)).data  # noqa: B018
