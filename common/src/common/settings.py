@@ -172,7 +172,7 @@ def service_settings(name: str) -> dict:
     """The settings that follow from a service's name: database, cache, URLs, schema."""
     database = os.environ.get("DATABASE_URL", f"postgresql://postgres@127.0.0.1:5432/pharma_{name}")
     db = dj_database_url.parse(database, conn_max_age=60, conn_health_checks=True)
-    db["ENGINE"] = "django_prometheus.db.backends.postgresql"
+    db["ENGINE"] = "common.database"
     return {
         "SERVICE_NAME": name,
         # This service's own OAuth2 client, for calls to other services. auth_svc's `seed`

@@ -1,0 +1,1 @@
+"""The platform's Postgres backend (``ENGINE: "common.database"``): see ``base``."""
