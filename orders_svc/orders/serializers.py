@@ -82,7 +82,7 @@ class EventOut(serializers.ModelSerializer):
     """A status change as the API answers it: ``from`` (null for the first), ``to``, ``at``,
     ``by`` (``user:<id>``, ``client:<id>``, ``staff:<name>`` or ``system:<job>``), ``reason``."""
 
-    to = serializers.CharField(source="to_status")
+    to = serializers.ChoiceField(choices=Order.Status.choices, source="to_status")
 
     class Meta:
         model = OrderEvent
@@ -91,7 +91,9 @@ class EventOut(serializers.ModelSerializer):
     def get_fields(self):
         # "from" is a Python keyword: the field is added by name rather than declared.
         return {
-            "from": serializers.CharField(source="from_status", allow_null=True),
+            "from": serializers.ChoiceField(
+                choices=Order.Status.choices, source="from_status", allow_null=True
+            ),
             **super().get_fields(),
         }
 

@@ -114,24 +114,32 @@ def test_cancelling_releases_the_reservation(confirmed, hospital, upstream):
 
 
 @pytest.mark.parametrize(
-    ("steps", "action", "who"),
+    ("steps", "action", "who", "current", "allowed"),
     [
-        ([], "deliver", "hospital"),
-        (["ship"], "ship", "distributor"),
-        (["ship"], "cancel", "hospital"),
-        (["cancel"], "ship", "distributor"),
+        ([], "deliver", "hospital", "confirmed", ["cancelled", "shipped"]),
+        (["ship"], "ship", "distributor", "shipped", ["delivered"]),
+        (["ship"], "cancel", "hospital", "shipped", ["delivered"]),
+        (["cancel"], "ship", "distributor", "cancelled", []),
+        (["cancel"], "cancel", "hospital", "cancelled", []),
     ],
 )
 def test_moves_the_status_machine_forbids_are_409(
-    confirmed, distributor, hospital, steps, action, who
+    confirmed, distributor, hospital, upstream, steps, action, who, current, allowed
 ):
     for step in steps:
         client = distributor if step == "ship" else hospital
         client.post(f"{ORDERS}{confirmed['id']}/{step}/", {}, format="json")
+    commits = len(upstream.calls("/commit/"))
     client = {"hospital": hospital, "distributor": distributor}[who]
     body = {"received": [{"line": 1, "accepted": 4, "rejected": 0}]} if action == "deliver" else {}
     response = client.post(f"{ORDERS}{confirmed['id']}/{action}/", body, format="json")
-    assert (response.status_code, response.json()["code"]) == (409, "invalid_transition")
+    refusal = response.json()
+    assert (response.status_code, refusal["code"]) == (409, "invalid_transition")
+    to = {"deliver": "delivered", "ship": "shipped", "cancel": "cancelled"}[action]
+    assert (refusal["from"], refusal["to"], refusal["allowed"]) == (current, to, allowed)
+    assert not {"order_status", "current_status"} & set(refusal)
+    assert len(upstream.calls("/commit/")) == commits  # a refused shipment ships nothing
+    assert Order.objects.get().status == current
 
 
 def test_a_buyer_cannot_ship(confirmed, hospital):
@@ -147,6 +155,17 @@ def test_events_tell_the_history(confirmed, distributor, hospital):
         ("confirmed", "shipped"),
     ]
     assert events[-1]["by"] == "user:2"
+
+
+def test_the_schema_of_events_names_the_fields_the_answer_has(confirmed, hospital):
+    answer = hospital.get(f"{ORDERS}{confirmed['id']}/events/").json()
+    schema = hospital.get(f"{ORDERS}schema/", {"format": "json"}).json()
+    items = schema["paths"]["/api/orders/{id}/events/"]["get"]["responses"]["200"]["content"][
+        "application/json"
+    ]["schema"]["items"]
+    event = schema["components"]["schemas"][items["$ref"].rsplit("/", 1)[-1]]
+    assert set(event["properties"]) == set(answer[0]) == {"from", "to", "at", "by", "reason"}
+    assert event["properties"]["from"]["nullable"] and answer[0]["from"] is None
 
 
 def test_other_tenants_get_404(confirmed, api_client):

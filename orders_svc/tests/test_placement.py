@@ -1,5 +1,7 @@
 """Placing orders: the saga's happy path, every refusal, and what is left afterwards."""
 
+import json
+
 import pytest
 
 from orders.models import ConsumedFill, Order
@@ -101,6 +103,22 @@ def test_backorder_confirms_what_there_is(hospital, upstream):
         (5, 0),
     ]
     assert body["total"] == "35.0000"
+    _, second = (json.loads(call.request.body)["lines"] for call in upstream.calls("/quotes/"))
+    assert second == [{"drug": 1, "quantity": 20}, {"drug": 2, "quantity": 5}]  # what ships
+
+
+def test_line_totals_are_the_quotes_not_re_rounded_from_the_unit_price(hospital, upstream):
+    # Pricing rounds the line from its exact unit price (0.12345 x 10 = 1.2345 -> 1.23); the
+    # unit price it shows is rounded to 0.1235, and 0.1235 x 10 would round to 1.24.
+    upstream.drug(1)
+    upstream.drug(2)
+    upstream.prices({1: "0.1235", 2: "1.0000"}, line_totals={1: "1.23"}, currency="EUR")
+    upstream.stock()
+    body = place(hospital, [{"drug": 1, "quantity": 10}, {"drug": 2, "quantity": 2}]).json()
+    assert [line["line_total"] for line in body["lines"]] == ["1.2300", "2.0000"]
+    assert body["total"] == "3.2300"
+    assert body["currency"] == "EUR"  # the quote's, on the order and in its answers
+    assert hospital.get(f"{ORDERS}{body['id']}/").json()["currency"] == "EUR"
 
 
 def test_a_patient_order_consumes_the_prescription(patient, upstream):

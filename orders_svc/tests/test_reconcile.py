@@ -7,17 +7,18 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from orders.models import ConsumedFill, Order, OrderLine
+from orders.models import ConsumedFill, Order
 from orders.reconcile import orders_reconcile
+from tests.factories import OrderFactory, OrderLineFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def crashed_order(age: timedelta, **fields) -> Order:
-    order = Order.objects.create(
-        channel="b2c", buyer_user="7", seller_org=1, number="PC-X1", **fields
+    order = OrderFactory(channel="b2c", buyer_org=None, buyer_user="7", number="PC-X1", **fields)
+    OrderLineFactory(
+        order=order, line_no=1, drug=3, requested_quantity=1, quantity=0, prescription=44
     )
-    OrderLine.objects.create(order=order, line_no=1, drug=3, requested_quantity=1, prescription=44)
     Order.objects.filter(pk=order.pk).update(created_at=timezone.now() - age)
     return order
 

@@ -20,7 +20,6 @@ from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
 from common.testing import integration_token
-from tests.upstream import CATALOG
 from webhooks.dispatch import deliveries_send
 from webhooks.models import Delivery, Endpoint, Event, RecallCursor
 from webhooks.recalls import recalls_pull
@@ -250,26 +249,7 @@ def recall_feed(upstream, order, recall_id=41, after=0):
         "shipped_at": "2026-11-01T10:00:00+00:00",
         "serials": ["S1"],
     }
-    recall = {
-        "id": recall_id,
-        "lot": 901,
-        "lot_number": "L1",
-        "expiry_date": "2028-01-31",
-        "drug": 1,
-        "gtin": "00312345678906",
-        "ndc": "12345-0001-01",
-        "reason": "FDA class I",
-        "recalled_at": "2026-11-20T08:00:00+00:00",
-        "shipments": [shipment],
-    }
-    upstream.mock.get(
-        f"{CATALOG}/recalls/?after={after}&limit=100",
-        json={"results": [recall], "next_after": recall_id},
-    )
-    upstream.mock.get(
-        f"{CATALOG}/recalls/?after={recall_id}&limit=100",
-        json={"results": [], "next_after": recall_id},
-    )
+    upstream.recall(lot=901, shipments=[shipment], recall_id=recall_id, after=after)
 
 
 @pytest.mark.django_db

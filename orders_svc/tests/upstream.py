@@ -2,6 +2,7 @@
 
 import json
 import re
+import threading
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -97,42 +98,45 @@ class Upstreams:
     def pricing_down(self) -> None:
         self.mock.post(f"{PRICING}/quotes/", status=503)
 
-    def stock(self) -> None:
-        """Reservations that hold whatever is asked, from one lot per drug."""
+    def stock(self, available: dict[int, int] | None = None) -> None:
+        """Reservations from one lot per drug (lot ``900 + drug``): whatever is asked, or
+        with ``available`` (units per drug), never more than that held and shipped at once; a
+        request it cannot fill is 409 ``insufficient_stock`` and holds nothing. Release and
+        commit move a held reservation once, as catalog does. Safe to call from threads."""
+        lock = threading.Lock()
 
         def reserve(request):
             body = json.loads(request.body)
-            self.next_reservation += 1
-            lines = [
-                {
-                    "drug": line["drug"],
-                    "quantity": line["quantity"],
-                    "allocations": [
-                        {
-                            "lot": 900 + line["drug"],
-                            "lot_number": f"L{line['drug']}",
-                            "expiry_date": "2028-01-31",
-                            "quantity": line["quantity"],
-                        }
-                    ],
-                }
-                for line in body["lines"]
-            ]
-            out = {
-                "id": self.next_reservation,
-                "reference": body["reference"],
-                "status": "held",
-                "expires_at": "2099-01-01T00:00:00+00:00",
-                "lines": lines,
-            }
-            self.reservations[self.next_reservation] = out
-            return 201, {}, json.dumps(out)
+            wanted = {line["drug"]: line["quantity"] for line in body["lines"]}
+            with lock:
+                short = [
+                    {"drug": drug, "requested": quantity, "available": available.get(drug, 0)}
+                    for drug, quantity in wanted.items()
+                    if available is not None and quantity > available.get(drug, 0)
+                ]
+                if short:
+                    return 409, {}, json.dumps(problem(409, "insufficient_stock", lines=short))
+                for drug, quantity in wanted.items():
+                    if available is not None:
+                        available[drug] -= quantity
+                self.next_reservation += 1
+                reservation_id = self.next_reservation
+            self.holding(reservation_id, *((drug, 900 + drug, n) for drug, n in wanted.items()))
+            self.reservations[reservation_id]["reference"] = body["reference"]
+            return 201, {}, json.dumps(self.reservations[reservation_id])
 
-        def finish(status):
+        def move(to: str):
             def answer(request):
                 reservation_id = int(re.search(r"reservations/(\d+)/", request.url).group(1))
-                out = {**self.reservations[reservation_id], "status": status}
-                return 200, {}, json.dumps(out)
+                with lock:
+                    held = self.reservations[reservation_id]
+                    if held["status"] not in ("held", to):
+                        return 409, {}, json.dumps(problem(409, f"reservation_{held['status']}"))
+                    if held["status"] == "held" and to == "released" and available is not None:
+                        for line in held["lines"]:
+                            available[line["drug"]] += line["quantity"]
+                    held["status"] = to
+                    return 200, {}, json.dumps(held)
 
             return answer
 
@@ -152,8 +156,57 @@ class Upstreams:
             self.mock.add_callback(
                 responses.POST,
                 re.compile(rf"{CATALOG}/reservations/\d+/{action}/"),
-                callback=finish(status),
+                callback=move(status),
             )
+
+    def holding(self, reservation_id: int | str, *allocations: tuple[int, int, int]) -> None:
+        """A reservation catalog already holds (placed before the test), with its
+        ``(drug, lot, quantity)`` allocations (lot 901 is numbered L1); ``stock()`` must be
+        faked too."""
+        lines: dict[int, list] = {}
+        for drug, lot, quantity in allocations:
+            lines.setdefault(drug, []).append(
+                {
+                    "lot": lot,
+                    "lot_number": f"L{lot - 900}",
+                    "expiry_date": "2028-01-31",
+                    "quantity": quantity,
+                }
+            )
+        self.reservations[int(reservation_id)] = {
+            "id": int(reservation_id),
+            "reference": f"R{reservation_id}",
+            "status": "held",
+            "expires_at": "2099-01-01T00:00:00+00:00",
+            "lines": [
+                {"drug": drug, "quantity": sum(a["quantity"] for a in lots), "allocations": lots}
+                for drug, lots in lines.items()
+            ],
+        }
+
+    def recall(self, *, lot: int, shipments: list[dict], recall_id: int = 41, after: int = 0):
+        """Catalog's recall feed after ``after``: drug 1's lot ``lot`` recalled, and the
+        ``shipments`` that carried it; the page after it is empty."""
+        recall = {
+            "id": recall_id,
+            "lot": lot,
+            "lot_number": f"L{lot - 900}",
+            "expiry_date": "2028-01-31",
+            "drug": 1,
+            "gtin": "00312345678906",
+            "ndc": "12345-0001-01",
+            "reason": "FDA class I",
+            "recalled_at": "2026-11-20T08:00:00+00:00",
+            "shipments": shipments,
+        }
+        self.mock.get(
+            f"{CATALOG}/recalls/?after={after}&limit=100",
+            json={"results": [recall], "next_after": recall_id},
+        )
+        self.mock.get(
+            f"{CATALOG}/recalls/?after={recall_id}&limit=100",
+            json={"results": [], "next_after": recall_id},
+        )
 
     def short(self, *shortfall: dict) -> None:
         body = problem(409, "insufficient_stock", lines=list(shortfall))
