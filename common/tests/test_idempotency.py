@@ -1,17 +1,17 @@
 """``common.idempotency``: replays, key reuse, per-caller keys, and races on one key between
 real threads on real Postgres."""
 
-import threading
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from common.idempotency import MAX_KEY_LENGTH, idempotency_records_purge
+from common.idempotency import MAX_KEY_LENGTH
 from common.models import IdempotencyRecord
-from common.testing import mint_token, service_token
+from common.testing import mint_token, race, service_token
 
 URL = "/api/commontest/idempotent-groups/"
 
@@ -109,35 +109,46 @@ def test_overlong_keys_are_refused(client):
 
 
 @pytest.mark.django_db
-def test_old_records_are_purged(client):
+def test_the_scheduled_command_purges_records_older_than_a_week(client):
     post(client, {"name": "iota"}, key="old")
     post(client, {"name": "kappa"}, key="new")
     IdempotencyRecord.objects.filter(key="old").update(
         created_at=timezone.now() - timedelta(days=8)
     )
-    assert idempotency_records_purge(older_than=timedelta(days=7)) == 1
+    out = StringIO()
+    call_command("purge_idempotency_records", stdout=out)
+    assert "purged 1 idempotency record(s)" in out.getvalue()
     assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]
+    with pytest.raises(CommandError):
+        call_command("purge_idempotency_records", "--days", "0")
+
+
+@pytest.mark.django_db
+def test_keys_are_scoped_by_the_callers_actor(client, api_client):
+    post(client, {"name": "lambda"}, key="who-1")
+    post(api_client(service_token("inventory:reserve", client_id="wms")), {"name": "mu"}, "who-2")
+    assert dict(IdempotencyRecord.objects.values_list("key", "principal")) == {
+        "who-1": "user:7",
+        "who-2": "client:wms",
+    }
+
+
+@pytest.mark.django_db
+def test_a_retry_after_the_actor_format_changed_replays_the_record_it_made(api_client):
+    anonymous_machine = api_client(service_token("inventory:reserve", client_id=None))
+    first = post(anonymous_machine, {"name": "nu"}, key="before-release")
+    IdempotencyRecord.objects.filter(key="before-release").update(principal="client:-")
+    retry = post(anonymous_machine, {"name": "nu"}, key="before-release")
+    assert (retry.status_code, retry.content) == (first.status_code, first.content)
+    assert retry["Idempotent-Replayed"] == "true"
+    assert Group.objects.filter(name="nu").count() == 1
+    assert IdempotencyRecord.objects.filter(key="before-release").count() == 1
 
 
 def _race(api_client, bodies: list[dict], key: str) -> list:
     """Send each body from its own thread at once, all with ``key``; their responses."""
     token = mint_token(role="distributor", sub="9", org=1)
-    start = threading.Barrier(len(bodies))
-    results: list = [None] * len(bodies)
-
-    def send(index: int) -> None:
-        try:
-            start.wait()
-            results[index] = post(api_client(token), bodies[index], key=key)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=send, args=(i,)) for i in range(len(bodies))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+    return race([lambda body=body: post(api_client(token), body, key=key) for body in bodies])
 
 
 @pytest.mark.django_db(transaction=True)

@@ -2,7 +2,8 @@
 
 A repeat of a request with the same key and the same body answers the first outcome again
 (same status, same body, plus ``Idempotent-Replayed: true``); the same key with a different
-body (or on another endpoint) → 409 ``idempotency_key_reused``. Keys are scoped to the caller.
+body (or on another endpoint) → 409 ``idempotency_key_reused``. Keys are scoped to the caller
+(``Principal.actor``).
 
 How it stays right under concurrency: the view runs inside one transaction that first
 inserts the caller's key (``INSERT .. ON CONFLICT DO NOTHING``), then executes the handler and
@@ -46,13 +47,17 @@ DEFAULT_WAIT_SECONDS = 10
 LOCK_NOT_AVAILABLE = "55P03"  # Postgres SQLSTATE raised when lock_timeout expires
 
 
-def principal_identity(user) -> str | None:
-    """Whose key space a request uses: a person by user id, a machine by client id."""
-    if not isinstance(user, Principal):
-        return None
-    if user.sub is None:  # platform services and B2B integrations alike
-        return f"client:{user.client_id or '-'}"
-    return f"user:{user.sub}"
+# Keys are scoped to the caller's ``Principal.actor``. Before that format was shared, a machine
+# token without a client id was keyed "client:-" (its actor is "client:unknown"): a retry of
+# such a request still answers from the record it made, until the purge has removed it.
+FORMER_IDENTITIES = {"client:unknown": "client:-"}
+
+
+def _former_record_identity(identity: str, key: str) -> str | None:
+    former = FORMER_IDENTITIES.get(identity)
+    if former and IdempotencyRecord.objects.filter(principal=former, key=key).exists():
+        return former
+    return None
 
 
 def request_fingerprint(request: Request) -> str:
@@ -132,7 +137,8 @@ def idempotent(*, fallback_key: Callable[[Request], str | None] | None = None):
         @functools.wraps(handler)
         def wrapper(view, request: Request, *args, **kwargs):
             key = request.headers.get(HEADER) or (fallback_key(request) if fallback_key else None)
-            identity = principal_identity(request.user)
+            user = request.user
+            identity = user.actor if isinstance(user, Principal) else None
             if not key or identity is None:
                 return handler(view, request, *args, **kwargs)
             if len(key) > MAX_KEY_LENGTH:
@@ -142,6 +148,9 @@ def idempotent(*, fallback_key: Callable[[Request], str | None] | None = None):
                 )
             fingerprint = request_fingerprint(request)
             with transaction.atomic():
+                former = _former_record_identity(identity, key)
+                if former is not None:
+                    return _replay(former, key, fingerprint)
                 record_id = _claim(identity, key, fingerprint)
                 if record_id is None:
                     return _replay(identity, key, fingerprint)
