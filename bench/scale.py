@@ -80,7 +80,7 @@ new_lot AS (
     JOIN drug ON drug.k = g.i %% drugs.n
     JOIN warehouse ON warehouse.k = (g.i / drugs.n) %% warehouses.n
     CROSS JOIN LATERAL (
-        SELECT (g.i * 7919) %% %(spread)s - %(expired)s AS d
+        SELECT ((g.i::bigint * 7919) %% %(spread)s)::int - %(expired)s AS d
     ) AS offset_days
     RETURNING id, warehouse_id, on_hand
 )
