@@ -12,6 +12,7 @@ from common.transitions import InvalidTransition
 from orders.models import Order, OrderEvent
 from orders.services.transitions import order_transition, reservation_transition
 from tests.factories import OrderEventFactory, OrderFactory, OrderLineFactory
+from webhooks.models import Endpoint
 
 pytestmark = pytest.mark.django_db
 ORDERS = "/api/orders/"
@@ -70,6 +71,7 @@ def test_an_integration_is_audited_by_its_client_id(api_client, upstream):
 
 
 def test_stored_usernames_become_actors_where_the_orders_say_whose_they_are():
+    """Migration 0003: a username that placed an order is that order's buyer_user."""
     migration = importlib.import_module("orders.migrations.0003_events_by_actor")
     placed = OrderEventFactory(by="nurse.joy", order__buyer_user="31")
     OrderEventFactory(
@@ -77,7 +79,12 @@ def test_stored_usernames_become_actors_where_the_orders_say_whose_they_are():
     )
     shipped = OrderEventFactory(from_status="confirmed", to_status="shipped", by="dock.worker")
     machine = OrderEventFactory(by="client:erp")
+    endpoint = Endpoint.objects.create(
+        organization=2, url="https://erp.test/hook", secret="s", created_by="nurse.joy"
+    )
     migration.usernames_to_actors(apps, None)
+    endpoint.refresh_from_db()
+    assert endpoint.created_by == "user:31"
     assert set(placed.order.events.values_list("by", flat=True)) == {"user:31"}
     shipped.refresh_from_db()
     machine.refresh_from_db()

@@ -25,7 +25,7 @@ class Endpoint(models.Model):
     previous_secret = models.CharField(max_length=100, blank=True)
     previous_secret_until = models.DateTimeField(null=True, blank=True)
     active = models.BooleanField(default=True)
-    created_by = models.CharField(max_length=100)
+    created_by = models.CharField(max_length=100)  # Principal.actor of who registered it
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
