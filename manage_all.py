@@ -39,7 +39,7 @@ def ensure_venv() -> None:
     if not STAMP.exists() or STAMP.read_text() != digest:
         print("[pharmaconnect] installing requirements.txt and the runner into .venv", flush=True)
         pip = [str(VENV_PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-        install = [*pip, "-r", str(ROOT / "requirements.txt"), "-e", str(ROOT / "tooling")]
+        install = [*pip, "-r", str(ROOT / "requirements.txt")]
         if subprocess.run(install, cwd=ROOT).returncode != 0:
             sys.exit("manage_all.py: error: installing requirements.txt into .venv failed")
         STAMP.write_text(digest)

@@ -186,9 +186,9 @@ def test_up_placed_demo_orders_in_every_settled_state(platform, status):
 
 def test_placements_are_counted_on_metrics(platform, hospital_a, stock_finder):
     import requests
+    from runner.profiles import PROFILES
 
     from common.registry import service
-    from common.runner.profiles import PROFILES
 
     drug, stock = stock_finder()
     assert place(hospital_a, [(drug, 1, None)]).status_code == 201

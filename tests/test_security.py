@@ -22,8 +22,7 @@ from conftest import (
     form_fields,
     organization_id,
 )
-
-from common.runner.profiles import PROFILES
+from runner.profiles import PROFILES
 
 
 def problem(response, status: int, code: str) -> None:
