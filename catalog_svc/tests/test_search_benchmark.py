@@ -11,10 +11,11 @@ import time
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from catalog.identifiers import gtin_check_digit
 from catalog.models import Drug, SearchTerm
-from catalog.search import search_terms_refresh
+from catalog.search import matching_terms, search_terms_refresh
 from common.demo.catalog import drugs
 
 DRUGS = "/api/catalog/drugs/"
@@ -117,6 +118,15 @@ def _load_catalog() -> None:
     search_terms_refresh()
 
 
+def _plan_of_vocabulary_lookup(query: str) -> str:
+    """How Postgres matches ``query``'s words against the vocabulary, as it runs it."""
+    with CaptureQueriesContext(connection) as queries:
+        matching_terms(query)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + queries[0]["sql"])
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
 def _time_ms(client, params) -> tuple[float, dict]:
     started = time.perf_counter()
     response = client.get(DRUGS, params)
@@ -132,6 +142,8 @@ def test_search_stays_fast_at_100k_drugs(hospital):
     load_seconds = time.perf_counter() - started
     assert Drug.objects.count() == SIZE
     vocabulary = SearchTerm.objects.count()
+    # Right after a full refresh of the vocabulary, not only once autovacuum has come by.
+    assert "catalog_searchterm_trgm" in _plan_of_vocabulary_lookup("atorvastatn")
     cases = {label: {"search": query} for label, query in QUERIES.items()}
     sample = Drug.objects.order_by("pk")[SIZE // 2]
     cases["partial NDC"] = {"search": sample.ndc[:9]}
