@@ -25,7 +25,7 @@ from inventory.models import (
     ReservationEvent,
     Shipment,
 )
-from inventory.selectors import lot_list
+from inventory.selectors import lot_list, lot_status_today, lot_units_for_sale
 from inventory.services import lot_recall, lot_transition
 
 # Staff of this role see and change only their own organization's stock.
@@ -154,7 +154,7 @@ class LotAdmin(ReadOnlyAdmin):
         "status_label",
         "on_hand",
         "reserved",
-        "available",
+        "for_sale",
     ]
     list_display_links = ["lot_number"]
     list_filter = ["status", ExpiryWindowFilter, "warehouse"]
@@ -198,8 +198,12 @@ class LotAdmin(ReadOnlyAdmin):
     def status_label(self, lot: Lot):
         # What sells: a lot still "available" past its expiry date is expired (the selector's
         # effective status), whether or not the nightly job has marked it yet.
-        status = getattr(lot, "current_status", lot.status)
+        status = lot_status_today(lot)
         return format_html('<span class="lot-status lot-status-{}">{}</span>', status, status)
+
+    @admin.display(description="available", ordering="available")
+    def for_sale(self, lot: Lot) -> int:
+        return lot_units_for_sale(lot)
 
     def get_queryset(self, request):
         return lot_list(

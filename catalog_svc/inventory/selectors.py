@@ -65,6 +65,18 @@ def lot_list(*, owner_org: int | None) -> QuerySet[Lot]:
     return _scoped(lots, owner_org, "warehouse__owner_org").order_by("expiry_date", "pk")
 
 
+def lot_status_today(lot: Lot) -> str:
+    """A lot's status as ``lot_list`` reads it (past its expiry date it is expired); a lot
+    loaded another way shows its stored status."""
+    return getattr(lot, "current_status", lot.status)
+
+
+def lot_units_for_sale(lot: Lot) -> int:
+    """What a lot offers buyers: its available units while it may be sold, none once it is
+    quarantined, recalled or expired (the units stay on hand, for nobody)."""
+    return lot.available if lot_status_today(lot) == LotStatus.AVAILABLE else 0
+
+
 def movement_list(*, owner_org: int | None) -> QuerySet[Movement]:
     movements = Movement.objects.select_related("lot").order_by("-pk")
     return _scoped(movements, owner_org, "lot__warehouse__owner_org")

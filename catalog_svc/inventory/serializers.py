@@ -5,7 +5,8 @@ from decimal import ROUND_HALF_UP
 from rest_framework import serializers
 
 from inventory.filters import MAX_DAYS
-from inventory.models import AdjustmentReason, Lot, LotStatus, Movement, Shipment
+from inventory.models import AdjustmentReason, Lot, Movement, Shipment
+from inventory.selectors import lot_status_today, lot_units_for_sale
 
 MAX_QUANTITY = 10_000_000
 MAX_RECEIPT_LINES = 1000
@@ -33,10 +34,10 @@ class LotOut(serializers.ModelSerializer):
         ]
 
     def get_status(self, lot) -> str:
-        return getattr(lot, "current_status", lot.status)
+        return lot_status_today(lot)
 
     def get_available(self, lot) -> int:
-        return lot.available if self.get_status(lot) == LotStatus.AVAILABLE else 0
+        return lot_units_for_sale(lot)
 
 
 class LotEventOut(serializers.Serializer):
