@@ -9,6 +9,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 
+from common.authentication import Principal
+from prescriptions.actors import Actor
 from prescriptions.models import DocumentAccess, Fill, Prescription, PrescriptionEvent
 from tests.conftest import PHARMACIST_ACTOR, PHARMACIST_ID, sign_in
 from tests.factories import PrescriptionFactory
@@ -41,6 +43,11 @@ def test_a_machine_is_its_client_id(orders_service):
         == 201
     )
     assert Fill.objects.get().consumed_by == "client:orders-service"
+
+
+def test_an_integration_acting_in_a_role_is_still_its_client_id():
+    erp = Principal.from_claims({"role": "hospital", "org": 2, "client_id": "erp-7"})
+    assert Actor.from_principal(erp) == Actor(id="client:erp-7", name="erp-7", role="hospital")
 
 
 def test_a_local_admin_account_is_staff_and_its_username(client):
