@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from common.admin import admin_actor
 from common.authentication import Principal
+from common.jwks import key_set
 from common.testing import TEST_KID, mint_token, signing_key
 
 WHOAMI = "/api/commontest/whoami/"
@@ -152,3 +153,21 @@ def test_the_admin_actor_is_the_same_person_as_in_their_tokens(rf):
     assert admin_actor(request) == "staff:root"
     request.admin_session = {"sub": 7, "role": "pharmacist"}
     assert admin_actor(request) == Principal.from_claims({"sub": "7"}).actor == "user:7"
+
+
+def test_a_token_accepted_before_still_expires(api_client, settings):
+    settings.JWT_LEEWAY_SECONDS = 0
+    token = mint_token(role="hospital", lifetime=1)
+    assert api_client(token).get(WHOAMI).status_code == 200
+    time.sleep(1.1)
+    _assert_rejected(api_client, token, code="token_expired")
+
+
+def test_a_token_accepted_before_dies_with_its_key(api_client):
+    token = mint_token(role="hospital")
+    assert api_client(token).get(WHOAMI).status_code == 200
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    retired = jwt.algorithms.RSAAlgorithm.to_jwk(other.public_key(), as_dict=True)
+    # The issuer now publishes another key under the same id, and not the one that signed.
+    key_set.install({"keys": [{**retired, "kid": TEST_KID, "alg": "RS256"}]})
+    _assert_rejected(api_client, token)
