@@ -1,12 +1,15 @@
-"""Request ids: a caller's id is kept and echoed, a missing or unsafe one is replaced."""
+"""Request ids: a caller's id is kept and echoed, a missing or unsafe one is replaced; the
+admin's messages."""
 
 import io
 import json
 import logging
 
+import pytest
 from django.test import Client
 
 from common.logging import JsonFormatter, RequestIdFilter
+from common.testing import mint_token
 
 
 def test_a_caller_request_id_is_echoed():
@@ -42,3 +45,18 @@ def test_the_access_log_line_is_json_with_the_request_id():
     assert line["status"] == 404
     assert line["path"] == "/api/commontest/nowhere/"
     assert line["level"] == "INFO"
+
+
+@pytest.mark.django_db
+def test_the_admin_still_says_what_it_did(admin_client):
+    response = admin_client.post(
+        "/admin/commontest/auth/group/add/", {"name": "night shift"}, follow=True
+    )
+    assert response.status_code == 200
+    assert "was added successfully" in response.content.decode()
+
+
+def test_api_requests_carry_no_message_storage(api_client):
+    response = api_client(mint_token(role="hospital")).get("/api/commontest/whoami/")
+    assert response.status_code == 200
+    assert not hasattr(response.wsgi_request, "_messages")
