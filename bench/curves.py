@@ -14,9 +14,11 @@ LOT_SIZES = (10_000, 100_000, 1_000_000)
 CONNECTIONS = 8
 
 
-def _point(size_reached: int, load_s: float, r: dict) -> dict:
+def _point(size: int, rows: int, load_s: float, r: dict) -> dict:
+    """``size`` is the curve's nominal size, ``rows`` what the table held (more when the
+    demo data alone is larger)."""
     keep = ("ok_rps", "p50_ms", "p95_ms", "p99_ms", "non_2xx", "statuses")
-    return {"size": size_reached, "load_s": round(load_s, 1), **{k: r[k] for k in keep}}
+    return {"size": size, "rows": rows, "load_s": round(load_s, 1), **{k: r[k] for k in keep}}
 
 
 def run_curves(*, catalog_url, distributor_org, search, expiring, quick, duration_s, measure):
@@ -48,7 +50,7 @@ def run_curves(*, catalog_url, distributor_org, search, expiring, quick, duratio
                 reached = data.drugs_to(size) if key == "search" else data.lots_to(size)
                 load_s = time.monotonic() - started
                 r = measure({**scenario, "connections": CONNECTIONS}, duration_s)
-                curve["points"].append(_point(reached, load_s, r))
+                curve["points"].append(_point(size, reached, load_s, r))
                 say(f"curve {key} at {reached:,}: p95 {r['p95_ms']} ms (loaded in {load_s:.1f} s)")
             curve["loaded"] = (
                 f"{data.drug_count():,} drugs, {data.lot_count():,} lots at the end of the curve"

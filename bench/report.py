@@ -101,13 +101,14 @@ def _cpu_lines(result: dict) -> list[str]:
         "## CPU per order",
         "",
         "CPU time (utime + stime from /proc) of every platform process, summed per group, "
-        "from just before to just after the scenario, divided by the orders it completed "
-        "(2xx). Postgres is the backends of the platform's databases plus the server's "
-        "background processes; Redis is the whole server; HAProxy is the platform's gateway "
-        "and the bench gateway. Other users of the machine's Postgres and Redis add to those "
-        "two groups.",
+        "from the start of the load until the orders in flight when wrk stopped were done, "
+        "divided by the orders confirmed in that time (counted in the orders database, so "
+        "more than wrk's 2xx). Postgres is the backends of the platform's databases plus "
+        "the server's background processes; Redis is the whole server; HAProxy is the "
+        "platform's gateway and the bench gateway. Other users of the machine's Postgres and "
+        "Redis add to those two groups.",
         "",
-        "| scenario | orders | total ms/order | " + " | ".join(CPU_GROUPS) + " |",
+        "| scenario | orders confirmed | total ms/order | " + " | ".join(CPU_GROUPS) + " |",
         "|---|---|---|" + "---|" * len(CPU_GROUPS),
     ]
     for s in measured:
@@ -128,7 +129,8 @@ def _oversell_lines(result: dict) -> list[str]:
         "",
         "After the order scenarios, from the catalog's and the orders service's databases "
         "(bench/oversell.py): every lot of an ordered drug against its ledger, and every order "
-        "confirmed since the scenarios began (the bench's and anyone else's on the platform) "
+        "confirmed since the scenarios began (those wrk stopped waiting for included, and "
+        "anyone else's on the platform) "
         "against its catalog reservation.",
         "",
         f"- orders confirmed since the scenarios began: {proof['orders_checked']} "
@@ -155,13 +157,13 @@ def _curve_lines(result: dict) -> list[str]:
             f"**{curve['title']}** ({curve['connections']} connections, "
             f"{curve['duration_s']} s per size; {curve['loaded']})",
             "",
-            "| size | req/s (2xx) | p50 ms | p95 ms | p99 ms | non-2xx | load s |",
-            "|---|---|---|---|---|---|---|",
+            "| size | rows | req/s (2xx) | p50 ms | p95 ms | p99 ms | non-2xx | load s |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for p in curve["points"]:
             lines.append(
-                f"| {p['size']:,} | {p['ok_rps']:,} | {p['p50_ms']} | {p['p95_ms']} "
-                f"| {p['p99_ms']} | {p['non_2xx']} | {p['load_s']} |"
+                f"| {p['size']:,} | {p['rows']:,} | {p['ok_rps']:,} | {p['p50_ms']} "
+                f"| {p['p95_ms']} | {p['p99_ms']} | {p['non_2xx']} | {p['load_s']} |"
             )
         if curve["skipped"]:
             skipped = ", ".join(f"{n:,}" for n in curve["skipped"])
