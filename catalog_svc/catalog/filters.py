@@ -1,5 +1,7 @@
 """Query-parameter filters of the catalog's list endpoints (django-filter)."""
 
+import functools
+
 import django_filters
 
 from catalog.models import Drug, Schedule
@@ -37,8 +39,20 @@ class DrugFilter(django_filters.FilterSet):
         model = Drug
         fields = ["schedule", "rx_only", "active", "manufacturer", "search"]
 
+    def get_form_class(self):
+        return _form_class(type(self))
+
     def filter_search(self, queryset, name, value):
         return drug_search(queryset=queryset, query=value)
 
     def filter_schedule(self, queryset, name, value):
         return queryset.filter(schedule="" if value == UNCONTROLLED else value)
+
+
+@functools.cache
+def _form_class(filterset: type[django_filters.FilterSet]) -> type:
+    """The form that validates a filter set's parameters, built once per filter set instead
+    of per request (django-filter's default): its fields depend only on the filters
+    declared, and every form made from it copies them."""
+    fields = {name: declared.field for name, declared in filterset.base_filters.items()}
+    return type(f"{filterset.__name__}Form", (filterset._meta.form,), fields)

@@ -35,7 +35,7 @@ def drug_search(*, queryset: QuerySet[Drug], query: str) -> QuerySet[Drug]:
     for matches in terms.values():
         queryset = queryset.filter(search_words__overlap=matches)
     as_typed = Case(When(search_words__contains=list(terms), then=Value(1)), default=Value(0))
-    return queryset.annotate(rank=as_typed).order_by("-rank", "name", "id")
+    return queryset.order_by(as_typed.desc(), "name", "id")
 
 
 def warehouse_list(*, owner_org: int | None) -> QuerySet[Warehouse]:

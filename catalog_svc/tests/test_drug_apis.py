@@ -116,6 +116,13 @@ def test_search_tolerates_typos_and_finds_identifiers(hospital, shelf, query, ex
 
 
 @pytest.mark.django_db
+def test_search_puts_drugs_with_the_words_as_typed_first(hospital, shelf):
+    DrugFactory(name="Roxy oxycodon 5 mg Tablet", generic_name="oxycodon")
+    found = names(hospital.get(DRUGS, {"search": "oxycodon"}))
+    assert found == ["Roxy oxycodon 5 mg Tablet", "Oxycodone Hydrochloride 5 mg Tablet"]
+
+
+@pytest.mark.django_db
 def test_search_by_generic_name_finds_brands_too(hospital, shelf, django_assert_max_num_queries):
     with django_assert_max_num_queries(3):  # the words' matches, one count, one page
         found = names(hospital.get(DRUGS, {"search": "atorvastatin"}))
