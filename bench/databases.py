@@ -2,30 +2,17 @@
 the one count the run reads from them while it runs."""
 
 import time
-from pathlib import Path
 
 import psycopg2
-from cpu import service_of
 from oversell import CONFIRMED
+from processes import service_environ
 
 SETTLE_TIMEOUT_S = 20
 
 
 def service_database_urls(pids: set[int]) -> dict[str, str]:
     """{service: DATABASE_URL} read from the environment of the service's processes."""
-    urls = {}
-    for pid in sorted(pids):
-        service = service_of(pid)
-        if service is None or service in urls:
-            continue
-        try:
-            environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        for entry in environ:
-            if entry.startswith(b"DATABASE_URL="):
-                urls[service] = entry.split(b"=", 1)[1].decode()
-    return urls
+    return service_environ(pids, "DATABASE_URL")
 
 
 def database_name(url: str) -> str:

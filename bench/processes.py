@@ -4,6 +4,8 @@ import json
 import threading
 from pathlib import Path
 
+from cpu import service_of
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -106,3 +108,22 @@ class RssSampler:
     def __exit__(self, *exc):
         self._stop.set()
         self._thread.join(timeout=5)
+
+
+def service_environ(pids: set[int], name: str) -> dict[str, str]:
+    """{service: value of the environment variable ``name``} as the service's processes
+    were started (services without it are left out)."""
+    values = {}
+    for pid in sorted(pids):
+        service = service_of(pid)
+        if service is None or service in values:
+            continue
+        try:
+            environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        prefix = f"{name}=".encode()
+        for entry in environ:
+            if entry.startswith(prefix):
+                values[service] = entry[len(prefix) :].decode()
+    return values

@@ -28,7 +28,7 @@ from curves import run_curves
 from databases import database_name, service_database_urls, settled_orders
 from gateway import CEILING_GATEWAY_PORT, CEILING_PORTS, WORKERS_PER_REPLICA, Ceiling
 from own_platform import OWN_PLATFORM_QUOTAS, OwnPlatform
-from processes import RssSampler, platform_pids, total_pss_mib, total_rss_mib
+from processes import RssSampler, platform_pids, service_environ, total_pss_mib, total_rss_mib
 from report import write_reports
 from scenarios import (
     EXPIRING_PATH,
@@ -36,6 +36,7 @@ from scenarios import (
     HOT_SPOT_UNITS,
     POOL_SIZE,
     build_scenarios,
+    readers_needed,
 )
 from setup_http import answers, smoke
 from wrk import run_wrk
@@ -43,6 +44,7 @@ from wrk import run_wrk
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 QUICK_S, FULL_S = 5, 30  # seconds of load per scenario
+DEFAULT_READ_QUOTA = "600/60"  # common/settings.py's QUOTAS["read"]
 
 
 def setup_lines(result: dict) -> list[str]:
@@ -65,7 +67,9 @@ def setup_lines(result: dict) -> list[str]:
         "unless marked 'via the platform's gateway'; services still call each other through "
         "the platform's gateway",
         f"- users: {POOL_SIZE} per token pool (hospital buyers of two organizations; the "
-        "expiring report: back-office users of the demo distributor); the hot spot's "
+        "expiring report: back-office users of the demo distributor), drug detail as many as "
+        f"the ceiling's rate needs to stay within the read quota ({p['read_quota']} per "
+        "person); the hot spot's "
         f"{HOT_SPOT_CONNECTIONS} connections share the write pool's {POOL_SIZE} buyers and "
         f"order from a lot of {HOT_SPOT_UNITS:,} units received for the run",
         f"- scale curves: {result['curves_note']}",
@@ -192,7 +196,17 @@ def main(argv=None):
         say(f"ceiling: {ceiling_result['ok_rps']} req/s, p99 {ceiling_result['p99_ms']} ms")
 
         run_started = dt.datetime.now(dt.UTC)
-        scenarios, context = build_scenarios(args.url, run_id, quick=args.quick)
+        # Drug detail, the fastest row, may approach the ceiling: enough readers that none
+        # runs out of read quota (the platform's own QUOTA_READ, common/settings.py's default
+        # when it has none).
+        read_quota = next(iter(service_environ(platform_pids(), "QUOTA_READ").values()), None)
+        result["platform"]["read_quota"] = read_quota or DEFAULT_READ_QUOTA
+        detail_readers = readers_needed(
+            ceiling_result["ok_rps"], duration, result["platform"]["read_quota"]
+        )
+        scenarios, context = build_scenarios(
+            args.url, run_id, quick=args.quick, detail_readers=detail_readers
+        )
         # Last: drug detail through the platform's own gateway, where HAProxy's per-address
         # flood shield (5000 requests / 10 s) caps one load generator on 127.0.0.1.
         scenarios.append(

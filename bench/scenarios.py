@@ -3,6 +3,7 @@ spot's lot."""
 
 import datetime as dt
 import json
+import math
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 
@@ -61,7 +62,15 @@ def receive_hot_stock(url, drug, run_id):
         raise SystemExit(f"receiving stock for the hot spot failed: {status} {data}")
 
 
-def build_scenarios(url, run_id, *, quick):
+def readers_needed(rps: float, duration_s: int, read_quota: str) -> int:
+    """People a read row at ``rps`` for ``duration_s`` needs to stay within each one's quota
+    ("N/P": N reads at once, then N every P seconds), and at least POOL_SIZE."""
+    burst, _, period = read_quota.partition("/")
+    per_person = int(burst) + int(burst) * duration_s / int(period)
+    return max(POOL_SIZE, math.ceil(rps * duration_s / per_person))
+
+
+def build_scenarios(url, run_id, *, quick, detail_readers):
     admin = sign_in(url, "admin")
     buyer = sign_in(url, "hospital_a")
     status, orgs = http("GET", f"{url}/api/auth/organizations/?page_size=200", token=admin)
@@ -86,15 +95,19 @@ def build_scenarios(url, run_id, *, quick):
     hot = ids[0]
     receive_hot_stock(url, hot, run_id)
     tag = run_id[-6:]
-    pools = 3 if quick else 4
-    say(f"creating {pools * POOL_SIZE} buyers in {buyer_orgs} and {POOL_SIZE} back-office users")
-    detail_tokens = make_users(url, admin, buyer_orgs, POOL_SIZE, tag + "r")
+    say(
+        f"creating buyers in {buyer_orgs}: {detail_readers} for drug detail, "
+        f"{POOL_SIZE} per other pool; {POOL_SIZE} back-office users"
+    )
+    detail_tokens = make_users(url, admin, buyer_orgs, detail_readers, tag + "r")
     read_tokens = make_users(url, admin, buyer_orgs, POOL_SIZE, tag + "s")
     write_tokens = make_users(url, admin, buyer_orgs, POOL_SIZE, tag + "w")
-    # The search curve's own readers when the search and availability rows are long enough
-    # (30 s) to spend much of their readers' quota (600 reads a minute per person).
-    curve_tokens = (
-        read_tokens if quick else make_users(url, admin, buyer_orgs, POOL_SIZE, tag + "c")
+    # 30-second rows spend much of a reader's quota: there availability and the search curve
+    # get readers of their own; the quick run's 5-second rows share the search row's.
+    avail_tokens, curve_tokens = (
+        (read_tokens, read_tokens)
+        if quick
+        else tuple(make_users(url, admin, buyer_orgs, POOL_SIZE, tag + t) for t in "ac")
     )
     office_tokens = make_users(url, admin, [distributor_org], POOL_SIZE, tag + "d", "distributor")
     quote_lines = [{"drug": d, "quantity": 10} for d in ids[:10]]
@@ -131,7 +144,7 @@ def build_scenarios(url, run_id, *, quick):
             "title": "availability",
             "method": "GET",
             "paths": [f"/api/catalog/drugs/{d}/availability/" for d in ids],
-            "tokens": read_tokens,
+            "tokens": avail_tokens,
         },
         {
             "key": "expiring_report",
