@@ -4,20 +4,27 @@ import functools
 
 from common.clients.auth import ServiceToken
 from common.clients.catalog import CatalogClient, Drug
+from common.clients.drugs import CachedDrugs
 from common.errors import NotFound, ValidationFailed
+
+# A drug's identity and whether it needs a prescription change rarely; a drug withdrawn from
+# sale may still be prescribed for this long after catalog says so.
+DRUG_CACHE_SECONDS = 600
 
 
 @functools.cache
-def catalog_client() -> CatalogClient:
+def catalog_drugs() -> CachedDrugs:
     """One client per process, so its service token is fetched once and reused."""
-    return CatalogClient(token_provider=ServiceToken())
+    return CachedDrugs(
+        CatalogClient(token_provider=ServiceToken()), max_age_seconds=DRUG_CACHE_SECONDS
+    )
 
 
 def prescribable_drug(*, drug_id: int) -> Drug:
     """The catalog's drug, if a prescription can be for it; ``UpstreamUnavailable`` (503)
     when the catalog cannot say."""
     try:
-        drug = catalog_client().get_drug(drug_id)
+        drug = catalog_drugs().get(drug_id)
     except NotFound as exc:
         raise _invalid_drug(exc.detail, "unknown_drug") from exc
     if not drug.active:

@@ -14,8 +14,8 @@ from common.clients.auth import PHARMACY_CACHE_KEY
 from common.clients.breakers import breakers_forget
 from common.demo import CORNER_PHARMACY, ST_MARYS_HOSPITAL
 from common.redis import get_redis
-from common.testing import mint_token, service_token
-from prescriptions.drugs import catalog_client
+from common.testing import catalog_drug_body, mint_token, service_token
+from prescriptions.drugs import catalog_drugs
 from prescriptions.pharmacies import auth_client
 
 PATIENT_ID, OTHER_PATIENT_ID = "42", "43"
@@ -50,7 +50,8 @@ def document_dir(settings, tmp_path):
 def fresh_breakers():
     def reset():
         breakers_forget()
-        catalog_client.cache_clear()
+        catalog_drugs.cache_clear()
+        cache.delete_pattern("drug:*")
         auth_client.cache_clear()
         for key in get_redis().scan_iter("*pharma:breaker:rx:*"):
             get_redis().delete(key)
@@ -70,23 +71,7 @@ class FakeCatalog:
         mock.post(TOKEN_URL, json={"access_token": "rx-token", "expires_in": 600})
 
     def drug(self, drug_id: int = 1, **overrides) -> dict:
-        body = {
-            "id": drug_id,
-            "ndc": f"0093-{drug_id:04d}-01",
-            "gtin": f"0030093{drug_id:07d}",
-            "name": f"Demo Drug {drug_id} 10 mg Tablet",
-            "generic_name": "demo",
-            "strength": "10 mg",
-            "dosage_form": "tablet",
-            "manufacturer": "Demo Pharma",
-            "schedule": "",
-            "rx_only": True,
-            "cold_chain": False,
-            "pack_size": 30,
-            "unit": "tablet",
-            "active": True,
-            **overrides,
-        }
+        body = catalog_drug_body(drug_id, **{"rx_only": True, **overrides})
         self.mock.get(f"{CATALOG_URL}/drugs/{drug_id}/", json=body)
         return body
 

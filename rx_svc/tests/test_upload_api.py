@@ -200,3 +200,14 @@ def test_only_patients_upload(api_client, role, document_dir):
 def test_anonymous_uploads_are_401(api_client):
     response = api_client().post(UPLOAD_URL, upload_form(PNG_BYTES), format="multipart")
     assert response.status_code == 401
+
+
+def test_a_second_upload_for_the_same_drug_does_not_ask_the_catalog_again(
+    patient, catalog, document_dir
+):
+    catalog.drug(1)
+    for number in range(2):
+        document = png_document([f"Rx {number}: demo drug 1", "Dr. Gregory House"])
+        response = patient.post(UPLOAD_URL, upload_form(document), format="multipart")
+        assert response.status_code == 201, response.json()
+    assert catalog.drug_calls() == 1
