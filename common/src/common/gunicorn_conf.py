@@ -7,8 +7,6 @@ runner sets and empties ``PROMETHEUS_MULTIPROC_DIR`` before start.
 
 import os
 
-from prometheus_client import multiprocess
-
 worker_class = "sync"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
@@ -22,4 +20,8 @@ errorlog = "-"
 
 def child_exit(server, worker):
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Imported when a worker exits, not with this module: the master (one per replica,
+        # ten on the platform) would otherwise hold prometheus_client (~2.7 MB) for nothing.
+        from prometheus_client import multiprocess
+
         multiprocess.mark_process_dead(worker.pid)
