@@ -46,6 +46,17 @@ def test_a_burst_gets_429_with_the_headers_while_another_caller_is_served(api_cl
 
 
 @pytest.mark.django_db
+def test_a_budget_that_is_not_whole_milliseconds_per_request_is_kept(api_client, settings):
+    settings.QUOTAS = {**settings.QUOTAS, "read": "7/60", "write": "7/60"}  # one per 8571.4 ms
+    alice = api_client(person("1"))
+    reads = [alice.get(WHOAMI) for _ in range(8)]
+    assert [r.status_code for r in reads] == [200] * 7 + [429]
+    assert [r["RateLimit-Remaining"] for r in reads[:7]] == ["6", "5", "4", "3", "2", "1", "0"]
+    written = alice.post(WRITE, {"id": 900002, "name": "q7"}, format="json")
+    assert written.status_code == 201
+
+
+@pytest.mark.django_db
 def test_reads_and_writes_are_separate_budgets(api_client):
     alice = api_client(person("1"))
     for _ in range(5):

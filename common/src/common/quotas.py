@@ -41,7 +41,9 @@ quota_store_errors = Counter(
 )
 
 # GCRA. KEYS[1]: the caller's key. ARGV: emission interval (ms), tolerance (ms, = the period).
-# The key holds the theoretical arrival time (TAT) of the next request, in ms on Redis' clock.
+# The key holds the theoretical arrival time (TAT) of the next request, in ms on Redis' clock;
+# it is fractional when the period is not a whole number of ms per request ("7/60"), and PX
+# takes whole milliseconds only.
 # Returns {allowed, remaining, retry_after_ms, reset_ms}.
 _GCRA = """
 local now_parts = redis.call('TIME')
@@ -55,7 +57,7 @@ local allowed_at = next_tat - tolerance
 if now < allowed_at then
   return {0, 0, allowed_at - now, tat - now}
 end
-redis.call('SET', KEYS[1], next_tat, 'PX', math.max(1, next_tat - now))
+redis.call('SET', KEYS[1], next_tat, 'PX', math.max(1, math.ceil(next_tat - now)))
 return {1, math.floor((tolerance - (next_tat - now)) / interval), 0, next_tat - now}
 """
 
