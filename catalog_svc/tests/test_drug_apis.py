@@ -2,6 +2,7 @@
 admins, identifier validation and duplicates."""
 
 import pytest
+from prometheus_client import REGISTRY
 
 from catalog.models import Drug
 from tests.factories import DrugFactory, gtin_for
@@ -253,3 +254,23 @@ def test_patch_changes_and_revalidates(distributor, shelf):
 def test_buyers_cannot_patch(hospital, shelf):
     response = hospital.patch(f"{DRUGS}{shelf['ibuprofen'].pk}/", {"name": "x"}, format="json")
     assert response.status_code == 403
+
+
+def _sample(name: str, **labels) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0
+
+
+@pytest.mark.django_db
+def test_a_drugs_detail_is_still_in_the_request_and_database_metrics(hospital, shelf):
+    answers = {"status": "200", "view": "drug-detail", "method": "GET"}
+    statements = {"alias": "default", "vendor": "postgresql"}
+    before = [
+        _sample("django_http_responses_total_by_status_view_method_total", **answers),
+        _sample("django_db_execute_total", **statements),
+    ]
+    assert hospital.get(f"{DRUGS}{shelf['ibuprofen'].pk}/").status_code == 200
+    after = [
+        _sample("django_http_responses_total_by_status_view_method_total", **answers),
+        _sample("django_db_execute_total", **statements),
+    ]
+    assert [b - a for a, b in zip(before, after, strict=True)] == [1, 1]
