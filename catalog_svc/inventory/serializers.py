@@ -216,6 +216,9 @@ class ReservationIn(serializers.Serializer):
     reference = serializers.CharField(max_length=100)
     lines = ReservationLineIn(many=True, allow_empty=False, max_length=200)
     min_shelf_life_days = serializers.IntegerField(min_value=0, max_value=MAX_DAYS, default=0)
+    # The hold is made confirmed, as POST reservations/{id}/confirm/ leaves one: it waits for
+    # commit or release instead of lapsing, with no second call.
+    confirm = serializers.BooleanField(default=False)
 
 
 class AllocationOut(serializers.Serializer):

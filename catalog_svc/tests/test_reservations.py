@@ -32,9 +32,10 @@ def shelf(warehouse, north, drug):
     }
 
 
-def reserve(client, lines, reference="SO-1", min_shelf_life_days=0, key=None):
+def reserve(client, lines, reference="SO-1", min_shelf_life_days=0, key=None, **more):
     headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
     body = {"reference": reference, "lines": lines, "min_shelf_life_days": min_shelf_life_days}
+    body.update(more)
     return client.post(RESERVATIONS, body, format="json", **headers)
 
 
@@ -245,6 +246,21 @@ def test_lapsed_holds_are_taken_back_when_the_stock_is_wanted(reserver, shelf, h
 
 
 @pytest.mark.django_db
+def test_lapsed_holds_are_left_to_the_job_while_other_stock_suffices(reserver, shelf, held, drug):
+    lapse(held["id"])  # 40 of the 80 units, SOON's 30 first
+    response = reserve(reserver, [{"drug": drug.pk, "quantity": 40}], reference="SO-2")
+    allocations = response.json()["lines"][0]["allocations"]
+    # never the lapsed hold's units: they count as reserved until they come back
+    assert [(a["lot_number"], a["quantity"]) for a in allocations] == [("LATER", 40)]
+    assert Reservation.objects.get(pk=held["id"]).status == "held"
+    assert counters(shelf["later"]) == (50, 50, 0)
+    response = reserve(reserver, [{"drug": drug.pk, "quantity": 30}], reference="SO-3")
+    assert response.status_code == 201, response.content
+    assert Reservation.objects.get(pk=held["id"]).status == "expired"
+    assert counters(shelf["soon"]) == (30, 30, 0)
+
+
+@pytest.mark.django_db
 def test_reading_a_lapsed_reservation_expires_it(reserver, held):
     lapse(held["id"])
     assert reserver.get(f"{RESERVATIONS}{held['id']}/").json()["status"] == "expired"
@@ -270,6 +286,26 @@ def test_a_confirmed_hold_waits_for_shipment_instead_of_lapsing(reserver, shelf,
         reserve(reserver, [{"drug": drug.pk, "quantity": 80}], reference="SO-9").status_code == 409
     )
     assert counters(shelf["soon"])[1] == 30
+
+
+@pytest.mark.django_db
+def test_a_hold_created_confirmed_never_lapses_and_is_made_once(reserver, shelf, drug):
+    lines = [{"drug": drug.pk, "quantity": 40}]
+    first = reserve(reserver, lines, key="PC-1", confirm=True)
+    assert first.status_code == 201, first.content
+    assert first.json()["confirmed_at"] is not None
+    again = reserve(reserver, lines, key="PC-1", confirm=True)
+    assert again.json()["id"] == first.json()["id"]
+    assert Reservation.objects.count() == 1
+    lapse(first.json()["id"])
+    call_command("expire_reservations")
+    more = reserve(reserver, [{"drug": drug.pk, "quantity": 41}], reference="SO-9")
+    assert more.status_code == 409
+    assert reserver.get(f"{RESERVATIONS}{first.json()['id']}/").json()["status"] == "held"
+    assert counters(shelf["soon"]) == (30, 30, 0)
+    release = reserver.post(f"{RESERVATIONS}{first.json()['id']}/release/")
+    assert release.json()["status"] == "released"
+    assert counters(shelf["soon"]) == (30, 0, 30)
 
 
 @pytest.mark.django_db

@@ -82,6 +82,18 @@ def test_reserve_sends_the_lines_and_key_and_returns_a_typed_reservation(client)
 
 
 @responses.activate
+def test_a_hold_asked_confirmed_says_so_and_an_unconfirmed_one_too(client):
+    confirmed = {**HELD, "confirmed_at": "2026-05-01T10:00:00Z"}
+    responses.post(f"{BASE}/reservations/", json=confirmed, status=201)
+    responses.post(f"{BASE}/reservations/", json={**HELD, "confirmed_at": None}, status=201)
+    made = client.reserve("ORD-1", [(3, 40)], idempotency_key="ORD-1", confirm=True)
+    assert json.loads(responses.calls[0].request.body)["confirm"] is True
+    assert made.confirmed_at == datetime(2026, 5, 1, 10, 0, tzinfo=UTC)
+    assert client.reserve("ORD-2", [(3, 40)]).confirmed_at is None
+    assert "confirm" not in json.loads(responses.calls[1].request.body)
+
+
+@responses.activate
 def test_insufficient_stock_carries_each_short_line(client):
     body = problem(409, "insufficient_stock", lines=[{"drug": 3, "requested": 40, "available": 12}])
     responses.post(f"{BASE}/reservations/", json=body, status=409)

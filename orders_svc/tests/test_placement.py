@@ -5,7 +5,7 @@ import json
 import pytest
 
 from orders.models import ConsumedFill, Order
-from tests.upstream import DEA_ALL
+from tests.upstream import CATALOG, DEA_ALL
 
 pytestmark = pytest.mark.django_db
 ORDERS = "/api/orders/"
@@ -32,9 +32,9 @@ def test_a_hospital_order_is_priced_reserved_and_confirmed(hospital, upstream):
     assert body["lines"][0]["allocations"] == [
         {"lot": 901, "lot_number": "L1", "expiry_date": "2028-01-31", "quantity": 3}
     ]
-    reserve, confirm = upstream.calls("/reservations/", "POST")
+    (reserve,) = upstream.calls("/reservations/", "POST")  # held confirmed, in one call
+    assert json.loads(reserve.request.body)["confirm"] is True
     assert reserve.request.headers["Idempotency-Key"] == body["number"]
-    assert confirm.request.url.endswith(f"/reservations/{reserve.response.json()['id']}/confirm/")
     assert reserve.request.headers["Authorization"] == "Bearer svc-token"
     assert not upstream.calls("/organizations/")  # no scheduled drug: no licence lookup
     order = Order.objects.get(pk=body["id"])
@@ -105,6 +105,26 @@ def test_backorder_confirms_what_there_is(hospital, upstream):
     assert body["total"] == "35.0000"
     _, second = (json.loads(call.request.body)["lines"] for call in upstream.calls("/quotes/"))
     assert second == [{"drug": 1, "quantity": 20}, {"drug": 2, "quantity": 5}]  # what ships
+    # The partial hold is made unconfirmed (reconcile could not ask for it again) and is
+    # confirmed once the order is priced for it.
+    holds = upstream.calls(f"{CATALOG}/reservations/", "POST")
+    full, partial = (json.loads(c.request.body) for c in holds if c.request.body)
+    assert (full.get("confirm"), partial.get("confirm")) == (True, None)
+    (confirm,) = upstream.calls("/confirm/")
+    assert Order.objects.get().reservation_id in confirm.request.url
+
+
+def test_once_its_drugs_are_known_an_order_costs_catalog_one_call(hospital, upstream):
+    upstream.drug(1)
+    upstream.drug(2)
+    upstream.prices({1: "1.0000", 2: "3.0000"})
+    upstream.stock()
+    lines = [{"drug": 1, "quantity": 1}, {"drug": 2, "quantity": 2}]
+    assert place(hospital, lines).status_code == 201
+    before = len(upstream.calls("/api/catalog/"))
+    assert place(hospital, lines).json()["status"] == "confirmed"
+    (call,) = upstream.calls("/api/catalog/")[before:]
+    assert (call.request.method, call.request.url) == ("POST", f"{CATALOG}/reservations/")
 
 
 def test_line_totals_are_the_quotes_not_re_rounded_from_the_unit_price(hospital, upstream):

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from orders import upstreams
 from orders.models import ConsumedFill, Order
 from orders.reconcile import orders_reconcile
 from tests.factories import OrderFactory, OrderLineFactory
@@ -21,6 +22,17 @@ def crashed_order(age: timedelta, **fields) -> Order:
     )
     Order.objects.filter(pk=order.pk).update(created_at=timezone.now() - age)
     return order
+
+
+def first_hold_request(order: Order):
+    """What the placement asked of catalog first, for the order's requested quantities."""
+    return upstreams.catalog().reserve(
+        reference=order.number,
+        lines=[(line.drug, line.requested_quantity) for line in order.lines.all()],
+        min_shelf_life_days=order.min_shelf_life_days,
+        idempotency_key=order.number,
+        confirm=True,
+    )
 
 
 def test_an_abandoned_pending_order_is_rejected_and_undone(upstream):
@@ -51,6 +63,34 @@ def test_an_abandoned_pending_order_is_rejected_and_undone(upstream):
 def test_a_pending_order_still_in_flight_is_left_alone(upstream):
     order = crashed_order(timedelta(seconds=5))
     call_command("reconcile")
+    order.refresh_from_db()
+    assert order.status == "pending"
+
+
+def test_a_hold_the_crash_kept_the_order_from_recording_is_found_and_released(upstream):
+    upstream.stock()
+    upstream.fills()
+    order = crashed_order(timedelta(minutes=10))
+    # The placement's call reached catalog (a confirmed hold, which never lapses by itself)
+    # and the replica died before the order recorded it.
+    made = first_hold_request(order)
+    assert upstream.reservations[made.id]["status"] == "held"
+    settled = orders_reconcile()
+    order.refresh_from_db()
+    assert (order.status, order.reservation_id, order.reservation_state) == (
+        "rejected",
+        str(made.id),
+        "released",
+    )
+    assert upstream.reservations[made.id]["status"] == "released"
+    assert settled.abandoned == 1
+    assert [r["status"] for r in upstream.reservations.values()] == ["released"]  # no other
+
+
+def test_an_abandoned_order_waits_while_catalog_cannot_say_what_it_holds(upstream):
+    upstream.catalog_down()
+    order = crashed_order(timedelta(minutes=10))
+    assert orders_reconcile().abandoned == 0
     order.refresh_from_db()
     assert order.status == "pending"
 

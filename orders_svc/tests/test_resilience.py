@@ -96,7 +96,7 @@ def test_the_same_key_replays_the_first_answer_and_places_once(hospital, upstrea
     assert again.json() == first.json()
     assert again["Idempotent-Replayed"] == "true"
     assert Order.objects.count() == 1
-    assert len(upstream.calls("/api/catalog/reservations/", "POST")) == 2  # one hold, one confirm
+    assert len(upstream.calls("/api/catalog/reservations/", "POST")) == 1  # one hold, confirmed
 
 
 def test_a_refusal_is_replayed_too(hospital, upstream):

@@ -105,8 +105,20 @@ class Upstreams:
         commit move a held reservation once, as catalog does. Safe to call from threads."""
         lock = threading.Lock()
 
+        answered: dict[str, tuple] = {}  # by Idempotency-Key: a retry hears the first answer
+
         def reserve(request):
-            body = json.loads(request.body)
+            key = request.headers.get("Idempotency-Key")
+            if key is None:
+                return hold(json.loads(request.body))
+            with lock:
+                if key in answered:
+                    return answered[key]
+            answer = hold(json.loads(request.body))
+            with lock:
+                return answered.setdefault(key, answer)
+
+        def hold(body):
             wanted = {line["drug"]: line["quantity"] for line in body["lines"]}
             with lock:
                 short = [
@@ -123,6 +135,8 @@ class Upstreams:
                 reservation_id = self.next_reservation
             self.holding(reservation_id, *((drug, 900 + drug, n) for drug, n in wanted.items()))
             self.reservations[reservation_id]["reference"] = body["reference"]
+            if body.get("confirm"):
+                self.reservations[reservation_id]["confirmed_at"] = "2026-11-20T08:00:00+00:00"
             return 201, {}, json.dumps(self.reservations[reservation_id])
 
         def move(to: str):

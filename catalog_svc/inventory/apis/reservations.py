@@ -41,7 +41,8 @@ class ReservationCreateApi(APIView):
     @extend_schema(
         request=ReservationIn,
         responses={status.HTTP_201_CREATED: ReservationOut},
-        summary="Hold stock FEFO for every line, or nothing (409 insufficient_stock).",
+        summary="Hold stock FEFO for every line, or nothing (409 insufficient_stock); "
+        "with confirm, a hold that waits for shipment.",
     )
     @idempotent(fallback_key=_reference_key)
     def post(self, request):
@@ -54,6 +55,7 @@ class ReservationCreateApi(APIView):
                 lines=[ReservationLineIn(**line) for line in data["lines"]],
                 min_shelf_life_days=data["min_shelf_life_days"],
                 client=request.user.actor,
+                confirm=data["confirm"],
             )
         except ApplicationError as refusal:
             reservations_total.labels(refusal.code).inc()

@@ -87,16 +87,49 @@ def reservation_create(
     lines: Sequence[ReservationLineIn],
     min_shelf_life_days: int,
     client: str,
+    confirm: bool = False,
     now: datetime | None = None,
 ) -> Reservation:
     """Hold stock for every line, FEFO across the drug's sellable lots (available status,
     expiry no earlier than today + ``min_shelf_life_days``), or hold nothing: 409
-    ``insufficient_stock`` listing each short line with what is available."""
+    ``insufficient_stock`` listing each short line with what is available. With ``confirm``
+    the hold is created confirmed (as ``reservation_confirm`` would leave it): it never lapses.
+
+    Lapsed holds are the scheduled ``expire_reservations`` job's work; until it runs, their
+    units still count as reserved (never as available), so no stock is sold twice. Only when
+    they stand between the request and the stock are this request's drugs' lapsed holds
+    expired here, and the stock looked for once more.
+    """
     _validate(lines, min_shelf_life_days)
     now = now or timezone.now()
+    hold = {
+        "reference": reference,
+        "lines": lines,
+        "min_shelf_life_days": min_shelf_life_days,
+        "client": client,
+        "confirmed_at": now if confirm else None,
+        "now": now,
+    }
+    try:
+        return _hold_fefo(**hold)
+    except Conflict as refusal:
+        if refusal.code != "insufficient_stock":
+            raise
+        if not reservations_expire(drug_ids=[line.drug for line in lines], now=now):
+            raise
+    return _hold_fefo(**hold)
+
+
+def _hold_fefo(
+    *,
+    reference: str,
+    lines: Sequence[ReservationLineIn],
+    min_shelf_life_days: int,
+    client: str,
+    confirmed_at: datetime | None,
+    now: datetime,
+) -> Reservation:
     drug_ids = sorted(line.drug for line in lines)
-    # Holds that lapsed on these drugs give their stock back before we look for stock.
-    reservations_expire(drug_ids=drug_ids, now=now)
     with transaction.atomic():
         drugs = drugs_lock(drug_ids)
         unknown = [pk for pk in drug_ids if pk not in drugs]
@@ -140,9 +173,13 @@ def reservation_create(
             client=client,
             min_shelf_life_days=min_shelf_life_days,
             expires_at=now + _hold_duration(),
+            confirmed_at=confirmed_at,
         )
         ReservationEvent.objects.create(
-            reservation=reservation, to_status=reservation.status, actor=client, reason="reserved"
+            reservation=reservation,
+            to_status=reservation.status,
+            actor=client,
+            reason="reserved, order confirmed" if confirmed_at else "reserved",
         )
         for line in lines:
             line_row = ReservationLine.objects.create(

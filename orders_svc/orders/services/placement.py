@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from common.authentication import Principal
-from common.clients.catalog import Drug
+from common.clients.catalog import Drug, Reservation
 from common.errors import (
     ApplicationError,
     Conflict,
@@ -88,9 +88,10 @@ class Placement:
                 unit_prices={**prices.unit_prices, **partial.unit_prices},
                 contracts={**prices.contracts, **partial.contracts},
             )
-        # From here the hold must wait for shipment rather than lapse (ARCHITECTURE.md: only
-        # a reservation never confirmed expires by itself).
-        upstreams.catalog().confirm(reservation.id)
+        if reservation.confirmed_at is None:
+            # From here the hold must wait for shipment rather than lapse (ARCHITECTURE.md:
+            # only a reservation never confirmed expires by itself).
+            upstreams.catalog().confirm(reservation.id)
         return self._confirm(prices, reservation, confirmed)
 
     # -- steps ------------------------------------------------------------------------------
@@ -208,10 +209,15 @@ class Placement:
         )
 
     def _reserve(self):
-        """Hold the stock; with ``allow_backorder``, hold what there is and backorder the rest."""
+        """Hold the stock; with ``allow_backorder``, hold what there is and backorder the rest.
+
+        The whole order is held confirmed in one call, as ``first_hold`` asks: the order is
+        priced already, and it cannot change before it is confirmed. A partial hold is made
+        unconfirmed (its quantities are known nowhere but here, so ``reconcile`` could not ask
+        for it again after a crash): it lapses by itself unless ``run`` confirms it."""
         wanted = {line.drug: line.quantity for line in self.lines}
         try:
-            return self._hold(wanted, attempt=""), wanted
+            return first_hold(self.order, wanted), wanted
         except Conflict as exc:
             if exc.code != "insufficient_stock":
                 raise OrderRefused(exc.detail, code=exc.code) from exc
@@ -226,26 +232,11 @@ class Placement:
             )
         confirmed = {drug: quantity for drug, quantity in partial.items() if quantity}
         try:
-            return self._hold(confirmed, attempt="-partial"), partial
+            return hold(self.order, confirmed, attempt="-partial", confirm=False), partial
         except Conflict as exc:  # the stock moved again in between
             raise OrderRefused(
                 "Not enough sellable stock.", code="insufficient_stock", extra=exc.extra
             ) from exc
-
-    def _hold(self, quantities: dict[int, int], *, attempt: str):
-        reference = f"{self.order.number}{attempt}"
-        reservation = upstreams.catalog().reserve(
-            reference=reference,
-            lines=[(drug, quantity) for drug, quantity in quantities.items()],
-            min_shelf_life_days=self.order.min_shelf_life_days,
-            idempotency_key=reference,
-        )
-        reservation_transition(
-            order=self.order,
-            to=Order.ReservationState.HELD,
-            changes={"reservation_id": str(reservation.id)},
-        )
-        return reservation
 
     @transaction.atomic
     def _confirm(self, prices: Prices, reservation, confirmed: dict[int, int]) -> Order:
@@ -281,6 +272,32 @@ class Placement:
                 "quote_id": prices.quote_id,
             },
         )
+
+
+def hold(order: Order, quantities: dict[int, int], *, attempt: str, confirm: bool) -> Reservation:
+    """Reserve ``quantities`` for the order under the reference ``<number><attempt>`` (also
+    its Idempotency-Key) and record the hold on the order."""
+    reference = f"{order.number}{attempt}"
+    reservation = upstreams.catalog().reserve(
+        reference=reference,
+        lines=list(quantities.items()),
+        min_shelf_life_days=order.min_shelf_life_days,
+        idempotency_key=reference,
+        confirm=confirm,
+    )
+    reservation_transition(
+        order=order,
+        to=Order.ReservationState.HELD,
+        changes={"reservation_id": str(reservation.id)},
+    )
+    return reservation
+
+
+def first_hold(order: Order, requested: dict[int, int]) -> Reservation:
+    """The order's first hold, of every unit ``requested``, confirmed. The same request again
+    (same body, same key) answers the hold it made, which is how ``reconcile`` finds a hold
+    that a crash kept the order from recording."""
+    return hold(order, requested, attempt="", confirm=True)
 
 
 def buyer_user(buyer: Principal) -> str:

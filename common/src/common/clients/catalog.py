@@ -72,6 +72,7 @@ class Reservation:
     lines: tuple[ReservedLine, ...]
     buyer_org: int | None = None
     shipped_at: datetime | None = None
+    confirmed_at: datetime | None = None  # set: the hold waits for commit or release
 
     @classmethod
     def from_json(cls, body: dict) -> "Reservation":
@@ -91,7 +92,7 @@ class Reservation:
             )
             for line in body["lines"]
         )
-        shipped_at = body.get("shipped_at")
+        shipped_at, confirmed_at = body.get("shipped_at"), body.get("confirmed_at")
         return cls(
             id=body["id"],
             reference=body["reference"],
@@ -100,6 +101,7 @@ class Reservation:
             lines=lines,
             buyer_org=body.get("buyer_org"),
             shipped_at=datetime.fromisoformat(shipped_at) if shipped_at else None,
+            confirmed_at=datetime.fromisoformat(confirmed_at) if confirmed_at else None,
         )
 
 
@@ -190,15 +192,19 @@ class CatalogClient(ServiceClient):
         lines: Iterable[StockLine | tuple[int, int]],
         min_shelf_life_days: int = 0,
         idempotency_key: str | None = None,
+        confirm: bool = False,
     ) -> Reservation:
         """Hold stock FEFO for every line, or raise ``InsufficientStock`` having held nothing.
-        Without a key the catalog makes a retry idempotent on ``reference``."""
+        Without a key the catalog makes a retry idempotent on ``reference``. With ``confirm``
+        the hold is made confirmed, as ``confirm`` would leave it, in the same call."""
         wanted = [line if isinstance(line, StockLine) else StockLine(*line) for line in lines]
         body = {
             "reference": reference,
             "lines": [{"drug": line.drug, "quantity": line.quantity} for line in wanted],
             "min_shelf_life_days": min_shelf_life_days,
         }
+        if confirm:  # only then: an older caller's retry keeps its body, so its key replays
+            body["confirm"] = True
         response = self.request("POST", "reservations/", json=body, idempotency_key=idempotency_key)
         return Reservation.from_json(self.answer(response, 201))
 
