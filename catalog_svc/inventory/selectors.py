@@ -59,6 +59,18 @@ def _scoped(queryset: QuerySet, owner_org: int | None, path: str) -> QuerySet:
     return queryset if owner_org is None else queryset.filter(**{path: owner_org})
 
 
+def _in_warehouses_of(lots: QuerySet[Lot], owner_org: int | None) -> QuerySet[Lot]:
+    """``lots`` in ``owner_org``'s warehouses, named by id rather than through a join or a
+    subquery: the planner then sizes the distributor's share from the lots' own statistics
+    (a subquery's share is a guess, and a low one made Postgres sort a whole 1M-lot window
+    instead of reading an index in order), and an index holding the warehouse can answer a
+    count alone."""
+    if owner_org is None:
+        return lots
+    warehouses = warehouse_list(owner_org=owner_org).values_list("pk", flat=True)
+    return lots.filter(warehouse_id__in=list(warehouses))
+
+
 def lot_get(*, lot_id: int, owner_org: int | None) -> Lot | None:
     return _scoped(Lot.objects.filter(pk=lot_id), owner_org, "warehouse__owner_org").first()
 
@@ -66,7 +78,7 @@ def lot_get(*, lot_id: int, owner_org: int | None) -> Lot | None:
 def lot_list(*, owner_org: int | None) -> QuerySet[Lot]:
     today = timezone.localdate()
     lots = Lot.objects.annotate(current_status=effective_status(today))
-    return _scoped(lots, owner_org, "warehouse__owner_org").order_by("expiry_date", "pk")
+    return _in_warehouses_of(lots, owner_org).order_by("expiry_date", "pk")
 
 
 def lot_status_today(lot: Lot) -> str:
@@ -103,12 +115,16 @@ class DrugAvailability:
     warehouses: list[WarehouseStock]
 
 
-def drug_availability(*, drug: Drug) -> DrugAvailability:
-    """Sellable stock of a drug, per warehouse. Holds whose time is up count as available
-    even before they are expired, since the next reservation will take them back."""
+def drug_availability(*, drug_id: int) -> DrugAvailability | None:
+    """Sellable stock of a drug, per warehouse; ``None`` for a drug the catalog does not
+    have. Holds whose time is up count as available even before they are expired, since the
+    next reservation will take them back.
+
+    A drug with sellable lots is known (the lots point at it), so the drug itself is looked
+    up only when it has none, and its lapsed holds only when it has some."""
     today, now = timezone.localdate(), timezone.now()
-    rows = (
-        Lot.objects.filter(sellable_q(today), drug=drug)
+    rows = list(
+        Lot.objects.filter(sellable_q(today), drug_id=drug_id)
         .values("warehouse_id", "warehouse__name")
         .annotate(
             earliest=Min("expiry_date", filter=Q(available__gt=0)),
@@ -117,16 +133,22 @@ def drug_availability(*, drug: Drug) -> DrugAvailability:
         )
         .order_by("warehouse_id")
     )
-    lapsed = dict(
-        Allocation.objects.filter(
-            sellable_q(today, "lot__"),
-            lot__drug=drug,
-            line__reservation__status=ReservationStatus.HELD,
-            line__reservation__expires_at__lte=now,
+    if not rows and not Drug.objects.filter(pk=drug_id).exists():
+        return None
+    lapsed = (
+        dict(
+            Allocation.objects.filter(
+                sellable_q(today, "lot__"),
+                lot__drug_id=drug_id,
+                line__reservation__status=ReservationStatus.HELD,
+                line__reservation__expires_at__lte=now,
+            )
+            .values("lot__warehouse_id")
+            .annotate(quantity=Sum("quantity"))
+            .values_list("lot__warehouse_id", "quantity")
         )
-        .values("lot__warehouse_id")
-        .annotate(quantity=Sum("quantity"))
-        .values_list("lot__warehouse_id", "quantity")
+        if rows
+        else {}
     )
     warehouses = [
         WarehouseStock(
@@ -139,7 +161,7 @@ def drug_availability(*, drug: Drug) -> DrugAvailability:
     ]
     expiries = [row["earliest"] for row in rows if row["earliest"] is not None]
     return DrugAvailability(
-        drug=drug.pk,
+        drug=drug_id,
         available=sum(w.available for w in warehouses),
         on_hand=sum(w.on_hand for w in warehouses),
         earliest_expiry=min(expiries, default=None),
@@ -162,12 +184,7 @@ def lots_expiring(*, owner_org: int | None, days: int) -> QuerySet[Lot]:
         expiry_date__gte=today,
         expiry_date__lte=today + timedelta(days=days),
     )
-    if owner_org is not None:
-        # The ids, not a subquery: the planner then sizes the distributor's share from the
-        # lots' own statistics (a subquery's is a guess, and a low one made Postgres sort the
-        # whole window instead of reading the index in order).
-        warehouses = warehouse_list(owner_org=owner_org).values_list("pk", flat=True)
-        lots = lots.filter(warehouse_id__in=list(warehouses))
+    lots = _in_warehouses_of(lots, owner_org)
     list_price = Drug.objects.filter(pk=OuterRef("drug_id")).values("list_price")
     value = ExpressionWrapper(
         F("on_hand") * Subquery(list_price),

@@ -31,7 +31,8 @@ def test_availability_counts_only_sellable_stock(
         {"reference": "SO-1", "lines": [{"drug": drug.pk, "quantity": 5}]},
         format="json",
     )
-    with django_assert_max_num_queries(3):
+    # the stock per warehouse and the lapsed holds: the drug itself is known from its lots
+    with django_assert_max_num_queries(2):
         body = availability(hospital, drug).json()
     today = timezone.localdate()
     assert body == {
@@ -61,7 +62,21 @@ def test_lapsed_holds_count_as_available(hospital, reserver, warehouse, drug):
 
 @pytest.mark.django_db
 def test_availability_of_an_unknown_drug_is_404(hospital):
-    assert availability(hospital, DrugFactory.build(pk=987654)).status_code == 404
+    response = availability(hospital, DrugFactory.build(pk=987654))
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+@pytest.mark.django_db
+def test_a_drug_with_nothing_to_sell_is_known_and_has_none(hospital, warehouse, drug):
+    stocked_lot(drug=drug, warehouse=warehouse, quantity=30, expiry_days=-1)
+    assert availability(hospital, drug).json() == {
+        "drug": drug.pk,
+        "available": 0,
+        "on_hand": 0,
+        "earliest_expiry": None,
+        "warehouses": [],
+    }
 
 
 @pytest.mark.django_db

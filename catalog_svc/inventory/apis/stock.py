@@ -1,13 +1,12 @@
 """Stock: receipts, adjustments, returns, the ledger and a drug's availability."""
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from catalog.models import Drug
 from catalog.principals import owner_scope
+from common.errors import NotFound
 from common.idempotency import idempotent
 from common.scopes import resource_scopes
 from inventory.apis.access import INVENTORY_SCOPES, BackOffice
@@ -129,5 +128,7 @@ class DrugAvailabilityApi(APIView):
 
     @extend_schema(responses=AvailabilityOut)
     def get(self, request, drug_id: int):
-        drug = get_object_or_404(Drug, pk=drug_id)
-        return Response(AvailabilityOut(drug_availability(drug=drug)).data)
+        availability = drug_availability(drug_id=drug_id)
+        if availability is None:
+            raise NotFound("No such drug.")
+        return Response(AvailabilityOut(availability).data)
