@@ -22,11 +22,24 @@ def event_record(
 ) -> Event | None:
     """An event for ``organization`` and a delivery to each of its active endpoints that
     chose ``type``; nothing when none did, or when ``dedupe_key`` was recorded before."""
-    endpoints = [
-        endpoint
-        for endpoint in Endpoint.objects.filter(organization=organization, active=True)
-        if type in endpoint.events
-    ]
+    endpoints = _subscribers(type, [organization]).get(organization, [])
+    return _event_write(
+        type=type, organization=organization, data=data, endpoints=endpoints, dedupe_key=dedupe_key
+    )
+
+
+def _subscribers(type: str, organizations: list[int]) -> dict[int, list[Endpoint]]:
+    """The active endpoints of ``organizations`` that chose ``type``, by organization."""
+    chosen: dict[int, list[Endpoint]] = {}
+    for endpoint in Endpoint.objects.filter(organization__in=organizations, active=True):
+        if type in endpoint.events:
+            chosen.setdefault(endpoint.organization, []).append(endpoint)
+    return chosen
+
+
+def _event_write(
+    *, type: str, organization: int, data: dict, endpoints: list[Endpoint], dedupe_key: str | None
+) -> Event | None:
     if not endpoints:
         return None
     now = timezone.now()
@@ -84,6 +97,16 @@ def order_event_record(*, order: Order, to: str) -> None:
     event_type = ORDER_EVENTS.get(to)
     if event_type is None or order.channel != Order.Channel.B2B:
         return
+    organizations = sorted({order.buyer_org, order.seller_org} - {None})
+    subscribers = _subscribers(event_type, organizations)  # one query for both sides
+    if not subscribers:
+        return  # nobody asked: the order's lines are not even read
     data = order_data(order)
-    for organization in {order.buyer_org, order.seller_org} - {None}:
-        event_record(type=event_type, organization=organization, data=data)
+    for organization in organizations:
+        _event_write(
+            type=event_type,
+            organization=organization,
+            data=data,
+            endpoints=subscribers.get(organization, []),
+            dedupe_key=None,
+        )

@@ -36,6 +36,8 @@ from orders.services.lots import reservation_lots
 from orders.services.transitions import order_transition, reservation_transition
 
 CENT = Decimal("0.01")
+# What an order line keeps of its drug as the catalog described it when the order was placed.
+SNAPSHOT_FIELDS = ["ndc", "name", "strength", "dosage_form", "pack_size", "schedule", "rx_only"]
 
 
 @dataclass(frozen=True)
@@ -69,10 +71,20 @@ class Placement:
     buyer: Principal
     lines: list[LineIn]
     drugs: dict[int, Drug] = field(default_factory=dict)
+    rows: list[OrderLine] = field(default_factory=list)  # the order's lines, read once
 
     def run(self) -> Order:
         self.drugs = self._drugs()
+        self.rows = list(self.order.lines.all())
         self._snapshot_lines()
+        try:
+            return self._hold_and_confirm()
+        except (OrderRefused, UpstreamUnavailable):
+            # A confirmed order stores the snapshot with its prices; a refused one here.
+            OrderLine.objects.bulk_update(self.rows, SNAPSHOT_FIELDS)
+            raise
+
+    def _hold_and_confirm(self) -> Order:
         if self.order.channel == Order.Channel.B2B:
             self._check_licences()
         else:
@@ -107,15 +119,13 @@ class Placement:
         return found
 
     def _snapshot_lines(self) -> None:
-        lines = list(self.order.lines.all())
-        for line in lines:
+        """The drugs as catalog describes them now, on the lines (in memory: stored with the
+        order's outcome)."""
+        for line in self.rows:
             drug = self.drugs[line.drug]
             line.ndc, line.name, line.strength = drug.ndc, drug.name, drug.strength
             line.dosage_form, line.pack_size = drug.dosage_form, drug.pack_size
             line.schedule, line.rx_only = drug.schedule, drug.rx_only
-        OrderLine.objects.bulk_update(
-            lines, ["ndc", "name", "strength", "dosage_form", "pack_size", "schedule", "rx_only"]
-        )
 
     def _check_licences(self) -> None:
         schedules = sorted({d.schedule for d in self.drugs.values() if d.schedule})
@@ -241,7 +251,7 @@ class Placement:
     @transaction.atomic
     def _confirm(self, prices: Prices, reservation, confirmed: dict[int, int]) -> Order:
         held = reservation_lots(reservation)
-        lines = list(self.order.lines.all())
+        lines = self.rows
         for line in lines:
             line.quantity = confirmed.get(line.drug, 0)
             line.backordered_quantity = line.requested_quantity - line.quantity
@@ -252,6 +262,7 @@ class Placement:
         OrderLine.objects.bulk_update(
             lines,
             [
+                *SNAPSHOT_FIELDS,
                 "quantity",
                 "backordered_quantity",
                 "unit_price",
