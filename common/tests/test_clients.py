@@ -1,6 +1,7 @@
 """``ServiceClient``: timeouts, headers, retries and a circuit breaker whose state lives in
 Redis. HTTP is faked with ``responses``; Redis is real."""
 
+import contextlib
 import time
 
 import pytest
@@ -75,6 +76,32 @@ def test_repeated_5xx_open_the_breaker_which_then_answers_fast(client):
     assert len(responses.calls) == calls_when_opened  # the upstream was not called
     assert raised.value.status == 503
     assert raised.value.headers["Retry-After"]
+
+
+@responses.activate
+def test_a_healthy_call_asks_redis_once_and_a_success_still_clears_failures(client, monkeypatch):
+    answers = [200] * 4 + [503] * (breakers.FAIL_MAX - 1) + [200] + [503] * (breakers.FAIL_MAX - 1)
+    responses.add_callback(
+        responses.POST, f"{BASE}/reservations/", callback=lambda request: (answers.pop(0), {}, "{}")
+    )
+    client.request("POST", "reservations/")  # the breaker is built (its keys set up) on first use
+    shared = breakers.breaker_for("catalog")._state_storage._redis
+    commands = []
+    real = shared.execute_command
+
+    def counted(*args, **options):
+        commands.append(args[0])
+        return real(*args, **options)
+
+    monkeypatch.setattr(shared, "execute_command", counted)
+    for _ in range(3):
+        client.request("POST", "reservations/")
+    assert commands == ["MGET"] * 3
+    monkeypatch.undo()
+    while answers:  # failures one short of opening, a success, as many failures again
+        with contextlib.suppress(UpstreamUnavailable):
+            client.request("POST", "reservations/")  # never retried
+    assert breakers.breaker_for("catalog").current_state == "closed"
 
 
 @responses.activate

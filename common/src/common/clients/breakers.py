@@ -114,6 +114,46 @@ class _VisibilityListener(pybreaker.CircuitBreakerListener):
         breaker_failures.labels(cb.name).inc()
 
 
+class OneReadRedisStorage(pybreaker.CircuitRedisStorage):
+    """``CircuitRedisStorage`` with one Redis round trip per healthy call instead of two.
+
+    pybreaker reads the state before each call (GET) and, after each success, sets the shared
+    failure counter to zero (SET) even when it is zero already. Here the state and the counter
+    are read together (MGET) and a success writes the counter only when that read found
+    failures. What is given up: a failure another replica counts while this call is in
+    flight is not cleared by this call's success (the breaker may open one failure sooner).
+    """
+
+    def __init__(self, *args, **kwargs):
+        self._read = threading.local()  # the failure count read with the state, per thread
+        super().__init__(*args, **kwargs)
+
+    @property
+    def state(self) -> str:
+        try:
+            state, failures = self._redis.mget(
+                self._namespace("state"), self._namespace("fail_counter")
+            )
+        except redis.RedisError:
+            log.warning("redis unavailable: breaker state read as closed")
+            return self._fallback_circuit_state
+        self._read.failures = int(failures or 0)
+        if state is None:  # the keys are gone (Redis flushed): start again as pybreaker does
+            self._initialize_redis_state(self._fallback_circuit_state)
+            return self._fallback_circuit_state
+        return state.decode()
+
+    @state.setter
+    def state(self, state: str) -> None:
+        pybreaker.CircuitRedisStorage.state.fset(self, state)
+
+    def reset_counter(self) -> None:
+        if getattr(self._read, "failures", None) == 0:
+            return  # zero when read with the state: nothing to clear
+        super().reset_counter()
+        self._read.failures = 0
+
+
 _breakers: dict[str, pybreaker.CircuitBreaker] = {}
 _lock = threading.Lock()
 
@@ -129,7 +169,7 @@ def _state_key(upstream: str) -> str:
 
 def _storage(upstream: str) -> pybreaker.CircuitBreakerStorage:
     try:
-        return pybreaker.CircuitRedisStorage(
+        return OneReadRedisStorage(
             pybreaker.STATE_CLOSED, get_redis(), namespace=_namespace(upstream)
         )
     except redis.RedisError:
