@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models.functions import Upper
 
 from catalog.search import SearchWords
+from common.money import money_field
 
 
 class Schedule(models.TextChoices):
@@ -40,7 +41,7 @@ class Drug(models.Model):
     unit = models.CharField(max_length=30, default="each")
     reorder_point = models.PositiveIntegerField(default=0)
     # A reference wholesale price (WAC) for reports only; selling prices live in pricing_svc.
-    list_price = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
+    list_price = money_field(null=True, blank=True)
     currency = models.CharField(max_length=3, default="USD")
     active = models.BooleanField(default=True)
     # The words of name and generic name, for search (see catalog.search).
