@@ -39,8 +39,8 @@ class QuoteCreateApi(generics.GenericAPIView):
             lines=data["lines"],
             requested_by=request.user.actor,
         )
-        stored = selectors.quotes_visible_to(request.user).get(pk=quote.pk)
-        return Response(QuoteSerializer(stored).data, status=status.HTTP_201_CREATED)
+        # quote_buyer made it the caller's: answered as stored, without reading it back
+        return Response(QuoteSerializer(quote).data, status=status.HTTP_201_CREATED)
 
 
 class QuoteDetailApi(generics.RetrieveAPIView):

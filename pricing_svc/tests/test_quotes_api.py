@@ -274,7 +274,7 @@ def test_quoting_costs_the_same_queries_for_one_line_or_many(hospital, priced):
     with CaptureQueriesContext(connection) as many:
         many_lines = lines(*[(drug, 2) for drug in range(10, 60)])
         assert hospital.post(URL, many_lines, format="json").status_code == 201
-    assert len(many) == len(one) <= 10
+    assert len(many) == len(one) <= 9  # the quote answered as stored, not read back
 
 
 def test_quotes_are_counted_by_outcome(
