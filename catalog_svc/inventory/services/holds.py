@@ -74,9 +74,17 @@ def shelf_life_cutoff(min_shelf_life_days: int, today: date | None = None) -> da
 
 
 def stock_hold(
-    *, reservation: Reservation, line: ReservationLine, lot: Lot, quantity: int, actor: str
+    *,
+    reservation: Reservation,
+    line: ReservationLine,
+    lot: Lot,
+    quantity: int,
+    actor: str,
+    new_line: bool = False,
 ) -> None:
-    """Hold ``quantity`` of ``lot`` for ``line``: counters, allocation and ledger row."""
+    """Hold ``quantity`` of ``lot`` for ``line``: counters, allocation and ledger row.
+    ``new_line``: the line was made in this transaction and holds nothing of ``lot`` yet (a
+    FEFO plan names each lot once), so its allocation is created without looking first."""
     moved = stock_move(
         lot_id=lot.pk,
         kind=MovementKind.RESERVATION,
@@ -88,6 +96,9 @@ def stock_hold(
     )
     if moved is None:  # the plan was made under lock, so this is a bug, not a race
         raise Conflict(f"Lot {lot.lot_number} no longer has {quantity} available.")
+    if new_line:
+        Allocation.objects.create(line=line, lot=lot, quantity=quantity)
+        return
     allocated = Allocation.objects.filter(line=line, lot=lot).update(
         quantity=F("quantity") + quantity
     )

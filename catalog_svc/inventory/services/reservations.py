@@ -187,7 +187,12 @@ def _hold_fefo(
             )
             for lot, quantity in plans[line.drug]:
                 stock_hold(
-                    reservation=reservation, line=line_row, lot=lot, quantity=quantity, actor=client
+                    reservation=reservation,
+                    line=line_row,
+                    lot=lot,
+                    quantity=quantity,
+                    actor=client,
+                    new_line=True,
                 )
     return reservation
 
