@@ -54,10 +54,6 @@ class OrderListApi(generics.ListAPIView):
         buyer = request.user
         key = replay.idempotency_key(request)
         fingerprint = request_fingerprint(request)
-        buyer_user = placement.buyer_user(buyer)
-        answer = replay.placement_replay(buyer_user=buyer_user, key=key, request_hash=fingerprint)
-        if answer is not None:
-            return answer
         lines = [placement.LineIn(**line) for line in payload.validated_data.pop("lines")]
         try:
             order = placement.order_create_pending(
@@ -67,7 +63,10 @@ class OrderListApi(generics.ListAPIView):
                 request_hash=fingerprint,
                 **payload.validated_data,
             )
-        except IntegrityError:  # the same key, a moment earlier, from a concurrent request
+        except IntegrityError:
+            # The key is on an order already (the unique index says so, also for a request a
+            # moment earlier): its answer. A new key costs no look-up first.
+            buyer_user = placement.buyer_user(buyer)
             return replay.placement_replay(buyer_user=buyer_user, key=key, request_hash=fingerprint)
         try:
             order = placement.order_place(order=order, buyer=buyer, lines=lines)

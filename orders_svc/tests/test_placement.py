@@ -128,7 +128,7 @@ def test_once_its_drugs_are_known_an_order_costs_catalog_one_call(
     before = len(upstream.calls("/api/catalog/"))
     # Each step's statements once and one UPDATE per line (test transactions count their
     # savepoints too).
-    with django_assert_max_num_queries(23 + len(lines)):
+    with django_assert_max_num_queries(22 + len(lines)):
         assert place(hospital, lines, key="second").json()["status"] == "confirmed"
     (call,) = upstream.calls("/api/catalog/")[before:]
     assert (call.request.method, call.request.url) == ("POST", f"{CATALOG}/reservations/")
