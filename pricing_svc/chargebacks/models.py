@@ -4,8 +4,8 @@ lines sold under a contract below the list price: (list - contract) x quantity."
 from django.db import models
 from django.db.models import Q
 
+from common.money import currency_field, money_field
 from contracts.models import Contract
-from prices.money import currency_field, money_field
 
 
 class ShippedLine(models.Model):

@@ -3,8 +3,8 @@
 from django.db import models
 from django.db.models import F, Q
 
+from common.money import currency_field
 from prices.models import PricedDrug
-from prices.money import currency_field
 
 
 class Contract(models.Model):

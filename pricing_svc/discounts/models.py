@@ -4,7 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
-from prices.money import currency_field, money_field
+from common.money import currency_field, money_field
 
 PERCENT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
 

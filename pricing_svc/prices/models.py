@@ -3,7 +3,7 @@
 from django.db import models
 from django.db.models import Q
 
-from prices.money import currency_field, money_field
+from common.money import currency_field, money_field
 
 
 class PriceList(models.Model):

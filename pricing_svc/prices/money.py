@@ -1,7 +1,7 @@
 """Money in the pricing service: how it is stored, validated and rounded.
 
-Amounts are ``Decimal`` everywhere, never float, stored as ``DecimalField(20, 4)`` next to an
-ISO 4217 currency code.
+Amounts are ``Decimal`` everywhere, never float, stored as every service stores them
+(``common.money``: ``DecimalField(20, 4)`` next to an ISO 4217 currency code).
 
 The one rounding rule (ROUND_HALF_UP, applied once, at the edge):
 
@@ -17,8 +17,6 @@ The one rounding rule (ROUND_HALF_UP, applied once, at the edge):
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.validators import RegexValidator
-from django.db import models
 from rest_framework import serializers
 
 CENT = Decimal("0.01")
@@ -30,18 +28,6 @@ ZERO = Decimal("0")
 MAX_UNIT_PRICE_DIGITS = 12
 MAX_QUANTITY = 1_000_000
 MAX_QUOTE_LINES = 100
-
-currency_validator = RegexValidator(r"^[A-Z]{3}$", "A currency is an ISO 4217 code, e.g. USD.")
-
-
-def money_field(**kwargs) -> models.DecimalField:
-    """The model field every amount is stored in."""
-    return models.DecimalField(max_digits=20, decimal_places=4, **kwargs)
-
-
-def currency_field(**kwargs) -> models.CharField:
-    kwargs.setdefault("default", "USD")
-    return models.CharField(max_length=3, validators=[currency_validator], **kwargs)
 
 
 def price_input(**kwargs) -> serializers.DecimalField:

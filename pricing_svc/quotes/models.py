@@ -4,7 +4,7 @@ import uuid
 
 from django.db import models
 
-from prices.money import currency_field, money_field
+from common.money import currency_field, money_field
 
 
 class Quote(models.Model):
