@@ -79,7 +79,7 @@ class OrderListApi(generics.ListAPIView):
                 headers=refusal.headers,
                 content_type=PROBLEM_CONTENT_TYPE,
             )
-        body = order_body(order)
+        body = OrderOut(order).data  # placement's objects as stored: no read back
         replay.placement_answer_store(order=order, status=status.HTTP_201_CREATED, body=body)
         return Response(body, status=status.HTTP_201_CREATED)
 

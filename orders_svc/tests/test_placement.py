@@ -128,7 +128,7 @@ def test_once_its_drugs_are_known_an_order_costs_catalog_one_call(
     before = len(upstream.calls("/api/catalog/"))
     # Each step's statements once and one UPDATE per line (test transactions count their
     # savepoints too).
-    with django_assert_max_num_queries(22 + len(lines)):
+    with django_assert_max_num_queries(20 + len(lines)):
         assert place(hospital, lines, key="second").json()["status"] == "confirmed"
     (call,) = upstream.calls("/api/catalog/")[before:]
     assert (call.request.method, call.request.url) == ("POST", f"{CATALOG}/reservations/")
@@ -227,3 +227,30 @@ def test_only_buyers_place_orders(distributor, api_client):
         ).status_code
         == 403
     )
+
+
+def _full(upstream):
+    upstream.prices({1: "2.5000", 2: "10.0000"})
+    upstream.stock()
+    return [{"drug": 1, "quantity": 3}, {"drug": 2, "quantity": 1}], {}
+
+
+def _backorder(upstream):
+    upstream.prices({1: "1.0000", 2: "3.0000"})
+    upstream.short({"drug": 1, "requested": 50, "available": 20})
+    upstream.stock()
+    return [{"drug": 1, "quantity": 50}, {"drug": 2, "quantity": 5}], {"allow_backorder": True}
+
+
+@pytest.mark.parametrize("buyer", ["hospital", "patient"])
+@pytest.mark.parametrize("order", [_full, _backorder])
+def test_a_placement_answers_the_order_as_it_is_read_back(request, upstream, buyer, order):
+    client = request.getfixturevalue(buyer)
+    upstream.drug(1)
+    upstream.drug(2)
+    lines, extra = order(upstream)
+    placed = place(client, lines, **extra)
+    assert placed.status_code == 201, placed.json()
+    read = client.get(f"{ORDERS}{placed.json()['id']}/")
+    assert placed.json() == read.json()
+    assert placed.json()["lines"][0]["allocations"]  # the lots held are in both

@@ -31,6 +31,7 @@ from orders import upstreams
 from orders.licences import licence_refusal
 from orders.metrics import orders_placed_total
 from orders.models import ConsumedFill, Order, OrderEvent, OrderLine
+from orders.selectors import order_with_lines_held
 from orders.services.compensation import order_compensate
 from orders.services.lots import reservation_lots
 from orders.services.transitions import order_transition, reservation_transition
@@ -74,11 +75,12 @@ class Placement:
     rows: list[OrderLine] = field(default_factory=list)  # the order's lines, read once
 
     def run(self) -> Order:
+        """The confirmed order, its lines as just stored (``OrderOut`` reads no row)."""
         self.drugs = self._drugs()
         self.rows = list(self.order.lines.all())
         self._snapshot_lines()
         try:
-            return self._hold_and_confirm()
+            return order_with_lines_held(self._hold_and_confirm(), self.rows)
         except (OrderRefused, UpstreamUnavailable):
             # A confirmed order stores the snapshot with its prices; a refused one here.
             lines_save(self.rows, SNAPSHOT_FIELDS)
