@@ -132,6 +132,16 @@ def test_compose_has_every_replica_with_its_migration_first(compose):
             assert "ports" not in replica  # reached through the gateway only
 
 
+def test_compose_runs_each_service_with_the_registrys_worker_model(compose):
+    for svc in SERVICES:
+        env = compose["services"][f"{svc.name}-1"]["environment"]
+        threads = int(env.get("GUNICORN_THREADS", "1"))
+        assert threads == svc.threads
+        if svc.threads > 1:
+            assert env["WEB_CONCURRENCY"] == "1"
+    assert {svc.name for svc in SERVICES if svc.threads > 1} == {"auth", "catalog"}
+
+
 def test_compose_runs_every_scheduled_job_of_the_registry(compose):
     """What `manage_all.py up` runs every minute runs in compose too, in the service's image."""
     for name, command in JOBS:
@@ -296,6 +306,18 @@ def test_every_manifest_is_valid_for_kubernetes_1_30(manifests, tmp_path):
 
 def by_kind(manifests: list[dict], kind: str) -> dict[str, dict]:
     return {doc["metadata"]["name"]: doc for doc in manifests if doc["kind"] == kind}
+
+
+def test_the_chart_runs_each_service_with_the_registrys_worker_model(manifests):
+    deployments = by_kind(manifests, "Deployment")
+    for svc in SERVICES:
+        (container,) = deployments[f"pharma-pharmaconnect-{svc.name}"]["spec"]["template"]["spec"][
+            "containers"
+        ]
+        env = {item["name"]: item.get("value") for item in container["env"]}
+        assert int(env.get("GUNICORN_THREADS", "1")) == svc.threads
+        if svc.threads > 1:
+            assert env["WEB_CONCURRENCY"] == "1"
 
 
 def test_each_service_has_deployment_service_hpa_pdb_and_a_migrate_hook(manifests):

@@ -25,6 +25,7 @@ def service_env(svc: Service, infra: Infra, profile: Profile) -> dict:
         CSRF_TRUSTED_ORIGINS=f"{gateway},http://localhost:{profile.gateway_port}",
         PYTHONUNBUFFERED="1",
     )
+    env.update(svc.gunicorn_env)
     return env
 
 

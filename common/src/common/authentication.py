@@ -6,6 +6,7 @@ claims the platform authorizes on; there is no user row in the verifying service
 token is also held to the scope the endpoint declares (``common.scopes``).
 """
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -128,12 +129,16 @@ def decode_access_token(
 # a token with its claims), a few hundred callers per worker.
 _verified: dict[str, tuple[str, jwt.PyJWK, dict]] = {}
 MAX_VERIFIED_TOKENS = 512
+# Threaded workers (auth, catalog) evict and add at once: iterating a dict another thread
+# resizes raises, so changes take the lock (reads need none).
+_verified_lock = threading.Lock()
 
 
 def _remember(token: str, verified: tuple[str, jwt.PyJWK, dict]) -> None:
-    while len(_verified) >= MAX_VERIFIED_TOKENS:
-        _verified.pop(next(iter(_verified)), None)
-    _verified[token] = verified
+    with _verified_lock:
+        while len(_verified) >= MAX_VERIFIED_TOKENS:
+            _verified.pop(next(iter(_verified)))
+        _verified[token] = verified
 
 
 class BearerJWTAuthentication(authentication.BaseAuthentication):

@@ -169,6 +169,7 @@ def _service_environment(svc) -> dict:
         "SERVICE_CLIENT_ID": f"{svc.name}-service",
         "SERVICE_CLIENT_SECRET": f"${{{svc.name.upper()}_CLIENT_SECRET:?set in .env}}",
     }
+    env.update(svc.gunicorn_env)
     for name in svc.compose_env:
         env[name] = f"${{{name}:?set in .env}}"
     return env

@@ -1,13 +1,16 @@
 """Gunicorn settings shared by every service (``-c python:common.gunicorn_conf``).
 
-Sync (process) workers: pybreaker holds a lock for the whole guarded call, which would
-serialise a threaded worker's upstream calls. Prometheus runs in multiprocess mode; the
-runner sets and empties ``PROMETHEUS_MULTIPROC_DIR`` before start.
+Sync (process) workers unless ``GUNICORN_THREADS`` asks for threads: pybreaker holds a lock
+for the whole guarded call, which would serialise a threaded worker's upstream calls, so only
+services that call no other run threaded (``Service.threads`` in the registry, which sets the
+variables). Prometheus runs in multiprocess mode; the runner sets and empties
+``PROMETHEUS_MULTIPROC_DIR`` before start.
 """
 
 import os
 
-worker_class = "sync"
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+worker_class = "gthread" if threads > 1 else "sync"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 10

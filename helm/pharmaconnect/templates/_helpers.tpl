@@ -80,7 +80,7 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 - name: LOG_LEVEL
   value: {{ .root.Values.config.logLevel | quote }}
 - name: WEB_CONCURRENCY
-  value: {{ .root.Values.config.webConcurrency | quote }}
+  value: {{ .svc.webConcurrency | default .root.Values.config.webConcurrency | quote }}
 {{- range $key, $value := .svc.env }}
 - name: {{ $key }}
   value: {{ $value | quote }}
