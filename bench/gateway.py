@@ -15,7 +15,22 @@ BENCH = Path(__file__).resolve().parent
 VENV_BIN = BENCH.parent / ".venv" / "bin"
 CEILING_GATEWAY_PORT = 9080
 CEILING_PORTS = [9101, 9102]  # two replicas, like every service
-WORKERS_PER_REPLICA = int(os.environ.get("WEB_CONCURRENCY", "2"))
+
+
+def ceiling_worker_model() -> dict[str, int | str]:
+    """Catalog's gunicorn worker model and count (the registry's ``Service.threads``, else
+    ``WEB_CONCURRENCY`` sync workers): the drug detail is compared with bare Django served
+    the same way."""
+    from common.registry import service
+
+    threads = service("catalog").threads
+    if threads > 1:
+        return {"worker_class": "gthread", "workers": 1, "threads": threads}
+    return {
+        "worker_class": "sync",
+        "workers": int(os.environ.get("WEB_CONCURRENCY", "2")),
+        "threads": 1,
+    }
 
 
 class Ceiling:
@@ -27,6 +42,7 @@ class Ceiling:
         gunicorn = str(VENV_BIN / "gunicorn")
         haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
         log = open(self.workdir / "ceiling.log", "w")  # noqa: SIM115 - lives as long as the run
+        model = ceiling_worker_model()
         for port in CEILING_PORTS:
             self.procs.append(
                 subprocess.Popen(
@@ -34,9 +50,11 @@ class Ceiling:
                         gunicorn,
                         "ceiling_app:application",
                         "--worker-class",
-                        "sync",
+                        str(model["worker_class"]),
                         "--workers",
-                        str(WORKERS_PER_REPLICA),
+                        str(model["workers"]),
+                        "--threads",
+                        str(model["threads"]),
                         "--keep-alive",
                         "5",
                         "--bind",

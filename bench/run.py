@@ -26,7 +26,7 @@ import plot
 from console import elapsed_s, say
 from curves import run_curves
 from databases import database_name, service_database_urls, settled_orders
-from gateway import CEILING_GATEWAY_PORT, CEILING_PORTS, WORKERS_PER_REPLICA, Ceiling
+from gateway import CEILING_GATEWAY_PORT, CEILING_PORTS, Ceiling, ceiling_worker_model
 from own_platform import OWN_PLATFORM_QUOTAS, OwnPlatform
 from processes import RssSampler, platform_pids, service_environ, total_pss_mib, total_rss_mib
 from report import write_reports
@@ -50,6 +50,7 @@ DEFAULT_READ_QUOTA = "600/60"  # common/settings.py's QUOTAS["read"]
 def setup_lines(result: dict) -> list[str]:
     """How the run was done, for the top of the Markdown report."""
     p = result["platform"]
+    ceiling = ceiling_worker_model()
     return [
         f"- machine: {result['machine']['cpus']} CPUs, {result['machine']['platform']}; "
         f"wrk {result['connections']} connections unless the row says otherwise, "
@@ -57,7 +58,8 @@ def setup_lines(result: dict) -> list[str]:
         "through HAProxy on one box",
         f"- platform: {p['source']}; quotas: {p['quotas']}",
         f"- ceiling: bare Django, no DRF/auth/middleware, one primary-key SELECT, gunicorn "
-        f"{len(CEILING_PORTS)} replicas x {WORKERS_PER_REPLICA} sync workers behind its own "
+        f"{len(CEILING_PORTS)} replicas x {ceiling['workers']} {ceiling['worker_class']} "
+        f"worker(s) of {ceiling['threads']} thread(s) (catalog's model) behind its own "
         f"HAProxy (127.0.0.1:{CEILING_GATEWAY_PORT})",
         f"- platform memory (every gunicorn master and worker and the platform's HAProxy): "
         f"idle RSS {p['rss_idle_mib']} MiB (PSS {p['pss_idle_mib']} MiB); peak under load RSS "
