@@ -210,6 +210,18 @@ def drugs_low_stock(*, owner_org: int | None) -> QuerySet[Drug]:
     )
 
 
+def reservation_with_lines_held(
+    reservation: Reservation, lines: dict[ReservationLine, list[Allocation]]
+) -> Reservation:
+    """``reservation`` as ``reservation_get`` reads it, from its lines and their allocations
+    (lots loaded) already in memory, in the same order: its answer costs no query."""
+    for line, allocations in lines.items():
+        allocations = sorted(allocations, key=lambda a: (a.lot.expiry_date, a.lot_id))
+        line._prefetched_objects_cache = {"allocations": allocations}
+    reservation._prefetched_objects_cache = {"lines": sorted(lines, key=lambda line: line.drug_id)}
+    return reservation
+
+
 def reservation_get(*, reservation_id: int) -> Reservation | None:
     """A reservation with its lines and their allocations (lot numbers and expiries)."""
     lines = ReservationLine.objects.order_by("drug_id").prefetch_related(

@@ -27,11 +27,11 @@ def _reference_key(request) -> str | None:
     return f"reservation-reference:{reference}" if isinstance(reference, str) else None
 
 
-def _answer(reservation_id: int, status_code: int = status.HTTP_200_OK) -> Response:
+def _answer(reservation_id: int) -> Response:
     reservation = reservation_current(reservation_id=reservation_id)
     if reservation is None:
         raise NotFound("No such reservation.")
-    return Response(ReservationOut(reservation).data, status=status_code)
+    return Response(ReservationOut(reservation).data)
 
 
 class ReservationCreateApi(APIView):
@@ -61,7 +61,8 @@ class ReservationCreateApi(APIView):
             reservations_total.labels(refusal.code).inc()
             raise
         reservations_total.labels("held").inc()
-        return _answer(reservation.pk, status.HTTP_201_CREATED)
+        # The hold as just made (lines and lots in memory): no read back.
+        return Response(ReservationOut(reservation).data, status=status.HTTP_201_CREATED)
 
 
 class ReservationDetailApi(APIView):

@@ -81,8 +81,9 @@ def stock_hold(
     quantity: int,
     actor: str,
     new_line: bool = False,
-) -> None:
-    """Hold ``quantity`` of ``lot`` for ``line``: counters, allocation and ledger row.
+) -> Allocation | None:
+    """Hold ``quantity`` of ``lot`` for ``line``: counters, allocation and ledger row; the
+    allocation if one was created (``None`` when the line's allocation of ``lot`` grew).
     ``new_line``: the line was made in this transaction and holds nothing of ``lot`` yet (a
     FEFO plan names each lot once), so its allocation is created without looking first."""
     moved = stock_move(
@@ -96,14 +97,13 @@ def stock_hold(
     )
     if moved is None:  # the plan was made under lock, so this is a bug, not a race
         raise Conflict(f"Lot {lot.lot_number} no longer has {quantity} available.")
-    if new_line:
-        Allocation.objects.create(line=line, lot=lot, quantity=quantity)
-        return
-    allocated = Allocation.objects.filter(line=line, lot=lot).update(
-        quantity=F("quantity") + quantity
-    )
-    if not allocated:
-        Allocation.objects.create(line=line, lot=lot, quantity=quantity)
+    if not new_line:
+        allocated = Allocation.objects.filter(line=line, lot=lot).update(
+            quantity=F("quantity") + quantity
+        )
+        if allocated:
+            return None
+    return Allocation.objects.create(line=line, lot=lot, quantity=quantity)
 
 
 def stock_free(*, reservation: Reservation, allocation: Allocation, actor: str) -> None:

@@ -26,7 +26,7 @@ from inventory.models import (
     ReservationStatus,
     Shipment,
 )
-from inventory.selectors import reservation_get
+from inventory.selectors import reservation_get, reservation_with_lines_held
 from inventory.services.holds import (
     RESERVATION_TRANSITIONS,
     fefo_order,
@@ -181,11 +181,12 @@ def _hold_fefo(
             actor=client,
             reason="reserved, order confirmed" if confirmed_at else "reserved",
         )
+        held = {}
         for line in lines:
             line_row = ReservationLine.objects.create(
                 reservation=reservation, drug_id=line.drug, quantity=line.quantity
             )
-            for lot, quantity in plans[line.drug]:
+            held[line_row] = [
                 stock_hold(
                     reservation=reservation,
                     line=line_row,
@@ -194,7 +195,9 @@ def _hold_fefo(
                     actor=client,
                     new_line=True,
                 )
-    return reservation
+                for lot, quantity in plans[line.drug]
+            ]
+    return reservation_with_lines_held(reservation, held)
 
 
 def _lapses(reservation: Reservation, now: datetime) -> bool:
