@@ -13,8 +13,9 @@ def run_jobs(infra, profile, stop: threading.Event, say) -> None:
     fatal)."""
     while not stop.wait(JOB_INTERVAL_SECONDS):
         for svc in SERVICES:
-            for command in svc.scheduled_jobs:
-                try:
-                    manage([command], infra, profile, services=[svc])
-                except RunnerError as exc:
-                    say(f"warning: scheduled job failed: {exc}")
+            if not svc.scheduled_jobs:
+                continue
+            try:  # one process per service and round (common's run_scheduled)
+                manage(["run_scheduled", *svc.scheduled_jobs], infra, profile, services=[svc])
+            except RunnerError as exc:
+                say(f"warning: scheduled job failed: {exc}")

@@ -183,7 +183,7 @@ _HEARTBEAT = "/tmp/jobs-heartbeat"  # noqa: S108
 def _scheduled_jobs(svc, image: str, build: dict) -> dict:
     """The service's scheduled jobs (``Service.scheduled_jobs``), every JOB_INTERVAL_SECONDS, as
     ``manage_all.py up`` runs them natively; healthy while a round finished lately."""
-    round_ = " ; ".join(f"python manage.py {command}" for command in svc.scheduled_jobs)
+    round_ = f"python manage.py run_scheduled {' '.join(svc.scheduled_jobs)}"
     loop = f"while true; do {round_} ; touch {_HEARTBEAT}; sleep {JOB_INTERVAL_SECONDS}; done"
     stale = 3 * JOB_INTERVAL_SECONDS
     return {
