@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.utils import timezone
 
 from common.idempotency import MAX_KEY_LENGTH
@@ -34,6 +35,16 @@ def test_a_repeat_with_the_same_key_and_body_replays_the_first_answer(client):
     assert second.content == first.content  # byte for byte, key order included
     assert second["Idempotent-Replayed"] == "true"
     assert Group.objects.filter(name="alpha").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_wait_for_a_twin_bounds_no_lock_after_the_key_is_claimed(client):
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL lock_timeout = '3s'")  # the caller's, for its own locks
+        assert post(client, {"name": "timed"}, key="timed-1").status_code == 201
+        assert post(client, {"name": "timed"}, key="timed-1").status_code == 201  # replayed
+        cursor.execute("SELECT current_setting('lock_timeout')")
+        assert cursor.fetchone() == ("3s",)
 
 
 @pytest.mark.django_db

@@ -71,19 +71,30 @@ def request_fingerprint(request: Request) -> str:
 
 
 def _claim(identity: str, key: str, fingerprint: str) -> int | None:
-    """Insert the key; its id if this request owns it, ``None`` if it was already there."""
+    """Insert the key; its id if this request owns it, ``None`` if it was already there.
+
+    Two statements: the first reads the transaction's ``lock_timeout`` (a materialized CTE, so
+    it is read before it is set) and sets the wait; the second inserts and puts the timeout
+    back, the join making its one row only once the insert is done (or has found the key),
+    so the handler's own locks wait as they would have without this.
+    """
     wait_ms = int(getattr(settings, "IDEMPOTENCY_WAIT_SECONDS", DEFAULT_WAIT_SECONDS) * 1000)
     table = IdempotencyRecord._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute("SELECT current_setting('lock_timeout')")
-        (previous_timeout,) = cursor.fetchone()
-        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{wait_ms}ms"])
+        cursor.execute(
+            "WITH previous AS MATERIALIZED (SELECT current_setting('lock_timeout') AS value) "
+            "SELECT value, set_config('lock_timeout', %s, true) FROM previous",
+            [f"{wait_ms}ms"],
+        )
+        (previous_timeout, _) = cursor.fetchone()
         try:
             cursor.execute(
-                f"INSERT INTO {table} (principal, key, request_hash, content_type, response_body, "  # noqa: S608 - table name from model meta
-                "created_at) VALUES (%s, %s, %s, '', '', %s) "
-                "ON CONFLICT (principal, key) DO NOTHING RETURNING id",
-                [identity, key, fingerprint, timezone.now()],
+                f"WITH claimed AS (INSERT INTO {table} (principal, key, request_hash, "  # noqa: S608 - table name from model meta
+                "content_type, response_body, created_at) VALUES (%s, %s, %s, '', '', %s) "
+                "ON CONFLICT (principal, key) DO NOTHING RETURNING id) "
+                "SELECT claimed.id, set_config('lock_timeout', %s, true) "
+                "FROM (VALUES (1)) AS one LEFT JOIN claimed ON true",
+                [identity, key, fingerprint, timezone.now(), previous_timeout],
             )
         except OperationalError as exc:
             if getattr(exc.__cause__, "pgcode", None) == LOCK_NOT_AVAILABLE:
@@ -93,9 +104,8 @@ def _claim(identity: str, key: str, fingerprint: str) -> int | None:
                     headers={"Retry-After": "1"},
                 ) from exc
             raise
-        row = cursor.fetchone()
-        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous_timeout])
-    return row[0] if row else None
+        (record_id, _) = cursor.fetchone()
+    return record_id
 
 
 def _replay(identity: str, key: str, fingerprint: str) -> Response:
