@@ -75,3 +75,45 @@ def test_a_field_that_needs_its_serializer_is_refused():
 
     with pytest.raises(TypeError, match=r"WithMethod\.label"):
         WithMethod(Parcel(id=1)).data  # noqa: B018
+
+
+class ParcelWithEventsOut(ColumnsOut):
+    events = ParcelEventOut(many=True, read_only=True)
+    label = serializers.JSONField(source="tags")
+
+    class Meta:
+        model = Parcel
+        fields = ["id", "status", "events", "label"]
+
+
+class PlainParcelWithEventsOut(serializers.ModelSerializer):
+    events = PlainParcelEventOut(many=True, read_only=True)
+    label = serializers.JSONField(source="tags")
+
+    class Meta(ParcelWithEventsOut.Meta):
+        pass
+
+
+@pytest.mark.django_db
+def test_json_and_nested_lists_answer_what_a_model_serializer_answers():
+    parcel = Parcel.objects.create(status="sent")
+    ParcelEvent.objects.create(parcel=parcel, from_status="packed", to_status="sent")
+    ParcelEvent.objects.create(parcel=parcel, from_status="sent", to_status="lost")
+    for tags in ([{"lot": 1, "expiry_date": "2028-01-31"}], None):
+        parcel.tags = tags
+        answer = ParcelWithEventsOut(parcel).data
+        assert answer == PlainParcelWithEventsOut(parcel).data
+        assert answer["label"] == tags
+        assert [event["to_status"] for event in answer["events"]] == ["sent", "lost"]
+
+
+def test_a_nested_list_of_model_serializers_is_refused():
+    class WithPlainEvents(ColumnsOut):
+        events = PlainParcelEventOut(many=True, read_only=True)
+
+        class Meta:
+            model = Parcel
+            fields = ["id", "events"]
+
+    with pytest.raises(TypeError, match=r"WithPlainEvents\.events"):
+        WithPlainEvents(Parcel(id=1)).data  # noqa: B018

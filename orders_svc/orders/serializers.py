@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from common.errors import MAX_INT
+from common.serializers import ColumnsOut
 from orders.models import Order, OrderEvent, OrderLine
 from orders.selectors import order_with_lines
 
@@ -29,7 +30,9 @@ class OrderIn(serializers.Serializer):
         return lines
 
 
-class LineOut(serializers.ModelSerializer):
+class LineOut(ColumnsOut):
+    """An order line as the API shows it."""
+
     class Meta:
         model = OrderLine
         fields = [
@@ -51,7 +54,9 @@ class LineOut(serializers.ModelSerializer):
         ]
 
 
-class OrderOut(serializers.ModelSerializer):
+class OrderOut(ColumnsOut):
+    """An order with its lines as the API shows it."""
+
     lines = LineOut(many=True, read_only=True)
 
     class Meta:

@@ -2,8 +2,10 @@
 
 DRF builds a ``ModelSerializer``'s fields anew for every instance (model introspection,
 field classes, validators): about a fifth of the CPU of a one-row read such as a drug's
-detail. A serializer whose fields are plain columns needs none of that per request: its
-fields depend only on its class, and their ``to_representation`` reads nothing but the value.
+detail. A serializer whose fields are plain columns (JSON ones included), or lists of another
+such serializer (``LineOut(many=True)`` over a reverse foreign key), needs none of that per
+request: its fields depend only on its class, and their ``to_representation`` reads nothing
+but the value.
 :class:`ColumnsOut` builds them on the first answer and reuses them for every later one; the
 output is exactly the ``ModelSerializer``'s, and the OpenAPI schema is generated as before.
 """
@@ -21,6 +23,7 @@ _STATELESS = (
     fields.DecimalField,
     fields.FloatField,
     fields.IntegerField,
+    fields.JSONField,
     fields.ReadOnlyField,
     fields.UUIDField,
     relations.PrimaryKeyRelatedField,
@@ -31,7 +34,8 @@ class ColumnsOut(serializers.ModelSerializer):
     """A read-only ``ModelSerializer`` over plain columns whose fields are built once per class.
 
     Use it for answers (``Thing(instance).data``, list views); it raises ``TypeError`` on its
-    first answer if ``Meta.fields`` names anything but a plain column or a foreign key's id.
+    first answer if ``Meta.fields`` names anything but a plain column, a foreign key's id or a
+    nested ``ColumnsOut(many=True)``.
     """
 
     def to_representation(self, instance):
@@ -50,10 +54,16 @@ def _readable_fields(serializer_class: type[ColumnsOut]) -> list[tuple[str, fiel
         template = serializer_class()
         built = [(field.field_name, field) for field in template._readable_fields]
         for name, field in built:
-            if not isinstance(field, _STATELESS):
+            if not _stateless(field):
                 raise TypeError(
                     f"{serializer_class.__name__}.{name} is a {type(field).__name__}, whose "
                     "answer depends on more than its value: use a ModelSerializer."
                 )
         serializer_class._columns_out_fields = built
     return built
+
+
+def _stateless(field: fields.Field) -> bool:
+    if isinstance(field, serializers.ListSerializer):  # a nested many=True: its own fields
+        return isinstance(field.child, ColumnsOut)
+    return isinstance(field, _STATELESS)
