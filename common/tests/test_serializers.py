@@ -107,13 +107,19 @@ def test_json_and_nested_lists_answer_what_a_model_serializer_answers():
         assert [event["to_status"] for event in answer["events"]] == ["sent", "lost"]
 
 
-def test_a_nested_list_of_model_serializers_is_refused():
-    class WithPlainEvents(ColumnsOut):
-        events = PlainParcelEventOut(many=True, read_only=True)
+def test_a_nested_serializer_with_a_field_that_needs_it_is_refused():
+    class EventWithMethod(serializers.Serializer):
+        label = serializers.SerializerMethodField()
+
+        def get_label(self, event):
+            return str(event)
+
+    class WithEventLabels(ColumnsOut):
+        events = EventWithMethod(many=True, read_only=True)
 
         class Meta:
             model = Parcel
             fields = ["id", "events"]
 
-    with pytest.raises(TypeError, match=r"WithPlainEvents\.events"):
-        WithPlainEvents(Parcel(id=1)).data  # noqa: B018
+    with pytest.raises(TypeError, match=r"WithEventLabels\.events"):
+        WithEventLabels(Parcel(id=1)).data  # noqa: B018

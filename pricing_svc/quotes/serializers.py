@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from common.serializers import ColumnsOut
 from prices.money import MAX_QUANTITY, MAX_QUOTE_LINES
 from prices.serializers import drug_input
 from quotes.models import Quote, QuoteLine
@@ -48,7 +49,9 @@ class AppliedStepSerializer(serializers.Serializer):
     unit_price_after = serializers.DecimalField(max_digits=20, decimal_places=4)
 
 
-class QuoteLineSerializer(serializers.ModelSerializer):
+class QuoteLineSerializer(ColumnsOut):
+    """A quote line as the API shows it, with the steps that made its unit price."""
+
     applied = AppliedStepSerializer(many=True, read_only=True)
     line_total = serializers.DecimalField(max_digits=20, decimal_places=2, read_only=True)
 
@@ -57,7 +60,9 @@ class QuoteLineSerializer(serializers.ModelSerializer):
         fields = ["drug", "quantity", "list_price", "unit_price", "line_total", "applied"]
 
 
-class QuoteSerializer(serializers.ModelSerializer):
+class QuoteSerializer(ColumnsOut):
+    """A quote as the API shows it."""
+
     lines = QuoteLineSerializer(many=True, read_only=True)
     total = serializers.DecimalField(max_digits=20, decimal_places=2, read_only=True)
 

@@ -2,10 +2,10 @@
 
 DRF builds a ``ModelSerializer``'s fields anew for every instance (model introspection,
 field classes, validators): about a fifth of the CPU of a one-row read such as a drug's
-detail. A serializer whose fields are plain columns (JSON ones included), or lists of another
-such serializer (``LineOut(many=True)`` over a reverse foreign key), needs none of that per
-request: its fields depend only on its class, and their ``to_representation`` reads nothing
-but the value.
+detail. A serializer whose fields are plain columns (JSON ones included), or nested
+serializers made of such fields (``LineOut(many=True)`` over a reverse foreign key), needs
+none of that per request: its fields depend only on its class, and their
+``to_representation`` reads nothing but the value.
 :class:`ColumnsOut` builds them on the first answer and reuses them for every later one; the
 output is exactly the ``ModelSerializer``'s, and the OpenAPI schema is generated as before.
 """
@@ -35,7 +35,7 @@ class ColumnsOut(serializers.ModelSerializer):
 
     Use it for answers (``Thing(instance).data``, list views); it raises ``TypeError`` on its
     first answer if ``Meta.fields`` names anything but a plain column, a foreign key's id or a
-    nested ``ColumnsOut(many=True)``.
+    nested serializer (``many=True`` or not) made of such fields.
     """
 
     def to_representation(self, instance):
@@ -64,6 +64,10 @@ def _readable_fields(serializer_class: type[ColumnsOut]) -> list[tuple[str, fiel
 
 
 def _stateless(field: fields.Field) -> bool:
-    if isinstance(field, serializers.ListSerializer):  # a nested many=True: its own fields
-        return isinstance(field.child, ColumnsOut)
+    # A nested serializer (many=True: its child) is built once with the template, so its own
+    # fields are reused too; it qualifies when every one of them does.
+    if isinstance(field, serializers.ListSerializer):
+        return _stateless(field.child)
+    if isinstance(field, serializers.Serializer):
+        return all(_stateless(nested) for nested in field._readable_fields)
     return isinstance(field, _STATELESS)
