@@ -9,6 +9,11 @@ from common.settings import COMMON_APPS, service_settings
 globals().update(service_settings("orders"))
 
 INSTALLED_APPS = [*COMMON_APPS, "orders", "fulfillment", "webhooks"]
+# One OpenAPI name per choice set: an order's status is also an event's ``from`` and ``to``.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    "OrderStatusEnum": "orders.models.Order.Status",
+    "DeliveryStatusEnum": "webhooks.models.Delivery.Status",
+}
 # The cache holds copies of catalog entries: a Redis outage makes orders slower, not failing.
 CACHES["default"]["OPTIONS"]["IGNORE_EXCEPTIONS"] = True
 # Demo orders are placed through the gateway once the platform is up (seed_demo_orders).
