@@ -117,8 +117,8 @@ class DrugAvailability:
 
 def drug_availability(*, drug_id: int) -> DrugAvailability | None:
     """Sellable stock of a drug, per warehouse; ``None`` for a drug the catalog does not
-    have. Holds whose time is up count as available even before they are expired, since the
-    next reservation will take them back.
+    have. Unconfirmed holds whose time is up count as available even before they are
+    expired, since the next reservation will take them back.
 
     A drug with sellable lots is known (the lots point at it), so the drug itself is looked
     up only when it has none, and its lapsed holds only when it has some."""
@@ -141,6 +141,7 @@ def drug_availability(*, drug_id: int) -> DrugAvailability | None:
                 sellable_q(today, "lot__"),
                 lot__drug_id=drug_id,
                 line__reservation__status=ReservationStatus.HELD,
+                line__reservation__confirmed_at__isnull=True,  # a confirmed hold never lapses
                 line__reservation__expires_at__lte=now,
             )
             .values("lot__warehouse_id")

@@ -61,6 +61,19 @@ def test_lapsed_holds_count_as_available(hospital, reserver, warehouse, drug):
 
 
 @pytest.mark.django_db
+def test_a_confirmed_hold_past_its_time_stays_unavailable(hospital, reserver, warehouse, drug):
+    """A confirmed hold waits for shipment: its time being up gives nothing back."""
+    stocked_lot(drug=drug, warehouse=warehouse, quantity=10)
+    reserver.post(
+        "/api/catalog/reservations/",
+        {"reference": "SO-1", "lines": [{"drug": drug.pk, "quantity": 10}], "confirm": True},
+        format="json",
+    )
+    Reservation.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert availability(hospital, drug).json()["available"] == 0
+
+
+@pytest.mark.django_db
 def test_availability_of_an_unknown_drug_is_404(hospital):
     response = availability(hospital, DrugFactory.build(pk=987654))
     assert response.status_code == 404
