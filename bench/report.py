@@ -175,7 +175,8 @@ def _curve_lines(result: dict) -> list[str]:
 def write_reports(result: dict, results_dir: Path, setup: list[str]) -> tuple[Path, Path]:
     """``setup`` is the run's description, one Markdown bullet each."""
     results_dir.mkdir(parents=True, exist_ok=True)
-    stem = result["date"]
+    # A quick run never overwrites the day's full one.
+    stem = result["date"] if result["size"] == "full" else f"{result['date']}-{result['size']}"
     json_path, md_path, png_path = (results_dir / f"{stem}.{ext}" for ext in ("json", "md", "png"))
     json_path.write_text(json.dumps(result, indent=2) + "\n")
     write_plot(result, png_path)

@@ -7,7 +7,7 @@ Uses the platform already answering at URL (default http://127.0.0.1:8080), or s
 one primary-key SELECT, the same gunicorn worker model and count, its own HAProxy on
 127.0.0.1:9080 -> 9101/9102) runs in the same invocation; so do the CPU count per order, the
 zero-oversell check and the scale curves. Results go to bench/results/<date>.md, .json and
-.png.
+.png (<date>-quick.* for --quick).
 """
 
 import argparse
