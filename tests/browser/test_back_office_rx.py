@@ -191,7 +191,7 @@ def test_a_pharmacist_reviews_the_queue_oldest_first_with_the_pdf_in_the_page(
 
     # Reject the image with a reason; the image itself is shown in the page.
     page.click(f"#result_list a[href*='/{png_rx['id']}/change/']")
-    page.wait_for_function("() => document.querySelector('#rx-preview').naturalWidth === 480")
+    page.wait_for_function("() => document.querySelector('#rx-preview')?.naturalWidth === 480")
     page.click("input[value='Claim for review']")
     page.select_option("#id_reject-reason", "illegible")
     page.fill("#id_reject-notes", "dosage smudged")
