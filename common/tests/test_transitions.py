@@ -46,11 +46,13 @@ def move(parcel_id: int, to: str, *, after_commit=None, note: str = "") -> str:
 def test_a_move_saves_only_its_columns_writes_the_event_and_runs_side_effects_after_commit():
     parcel = Parcel.objects.create()
     Parcel.objects.filter(pk=parcel.pk).update(touched=7)  # a change the stale copy lacks
+    created_at = parcel.updated_at
     sent = []
     with CaptureQueriesContext(connection) as queries:
         assert move(parcel.pk, "shipped", note="on the van", after_commit=lambda: sent.append(1))
     parcel.refresh_from_db()
     assert (parcel.status, parcel.note, parcel.touched) == ("shipped", "on the van", 7)
+    assert parcel.updated_at > created_at  # auto_now fields follow the move unasked
     assert list(ParcelEvent.objects.values_list("from_status", "to_status")) == [
         ("packed", "shipped")
     ]

@@ -150,7 +150,6 @@ def chargeback_transition(
         to,
         table=TRANSITIONS,
         subject="The chargeback",
-        changes={"updated_at": timezone.now()},
         record=lambda from_status, to_status: ChargebackEvent.objects.create(
             chargeback=chargeback,
             from_status=from_status,

@@ -134,7 +134,7 @@ def reservation_transition(
         to,
         table=RESERVATION_TRANSITIONS,
         subject=f"Reservation {reservation.pk}",
-        changes={**(changes or {}), "updated_at": timezone.now()},
+        changes=changes,
         record=lambda from_status, to_status: ReservationEvent.objects.create(
             reservation=reservation,
             from_status=from_status,

@@ -82,7 +82,6 @@ def lot_transition(
             to,
             table=LOT_TRANSITIONS,
             subject=f"Lot {lot.lot_number}",
-            changes={"updated_at": timezone.now()},
             record=lambda from_status, to_status: LotEvent.objects.create(
                 lot=lot, from_status=from_status, to_status=to_status, actor=actor, reason=reason
             ),

@@ -7,6 +7,7 @@ effects after commit) and an illegal one answers the same (API.md): 409 ``invali
 with ``from``, ``to`` and ``allowed`` (the moves there are from ``from``, sorted).
 """
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
 
 from django.db import models, transaction
@@ -48,7 +49,8 @@ def transition_apply(
     The row is locked (``SELECT … FOR UPDATE``; a no-op when the caller holds the lock) and
     its status read again under the lock, so two racing moves are decided one after the other
     and the loser gets the 409. ``changes`` are the other fields the move sets; they are saved
-    with the status in one ``UPDATE`` of exactly those columns. ``record(from, to)`` writes the
+    with the status in one ``UPDATE`` of exactly those columns, and so are the model's
+    ``auto_now`` fields (an ``updated_at`` follows every move). ``record(from, to)`` writes the
     event row after the save, and ``after_commit`` runs only once the transaction commits
     (notifications, calls to other services).
     """
@@ -65,9 +67,16 @@ def transition_apply(
     changes = dict(changes or {})
     for name, value in {field: to, **changes}.items():
         setattr(instance, name, value)
-    instance.save(update_fields=[field, *changes])
+    instance.save(update_fields={field, *changes, *_auto_now_fields(model)})
     if record is not None:
         record(current, to)
     if after_commit is not None:
         transaction.on_commit(after_commit)
     return current
+
+
+@functools.cache
+def _auto_now_fields(model: type[models.Model]) -> tuple[str, ...]:
+    """The fields Django stamps on every save (``auto_now``), which a partial save writes only
+    when named."""
+    return tuple(f.name for f in model._meta.concrete_fields if getattr(f, "auto_now", False))

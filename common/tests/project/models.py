@@ -9,6 +9,7 @@ class Parcel(models.Model):
     status = models.CharField(max_length=20, default="packed")
     note = models.CharField(max_length=100, blank=True)
     touched = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         app_label = "project"

@@ -7,7 +7,6 @@ for the order: nothing yet, held, then released (the order did not go through) o
 """
 
 from django.db import transaction
-from django.utils import timezone
 
 from common.transitions import transition_apply, transition_check
 from orders.models import Order, OrderEvent
@@ -62,7 +61,7 @@ def order_transition(
             to,
             table=TRANSITIONS,
             subject=_subject(order),
-            changes={**(changes or {}), "updated_at": timezone.now()},
+            changes=changes,
             record=record,
         )
     return order
@@ -78,7 +77,7 @@ def reservation_transition(*, order: Order, to: str, changes: dict | None = None
             table=RESERVATION_TRANSITIONS,
             subject=f"The stock held for order {order.number or order.pk}",
             field="reservation_state",
-            changes={**(changes or {}), "updated_at": timezone.now()},
+            changes=changes,
         )
     return order
 

@@ -3,7 +3,6 @@
 from collections.abc import Callable, Mapping
 
 from django.db import transaction
-from django.utils import timezone
 
 from common.transitions import transition_apply
 from prescriptions.actors import Actor
@@ -57,7 +56,7 @@ def prescription_transition(
         to,
         table=TRANSITIONS,
         subject="The prescription",
-        changes={**(changes or {}), "updated_at": timezone.now()},
+        changes=changes,
         record=lambda from_status, _: event_write(
             prescription=prescription, from_status=from_status, by=by, reason=reason, notes=notes
         ),
