@@ -2,6 +2,8 @@
 Redis. HTTP is faked with ``responses``; Redis is real."""
 
 import contextlib
+import http.server
+import threading
 import time
 
 import pytest
@@ -149,3 +151,32 @@ def test_breakers_still_work_when_redis_is_down(client, settings):
         assert client.request("GET", "drugs/1/").status_code == 200
     finally:
         get_redis.cache_clear()
+
+
+class _Healthy(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = b'{"ok": true}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_calls_between_services_take_no_proxy_and_the_ca_bundle_named_at_start(monkeypatch):
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens: proxied, it fails
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Healthy)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        client = CatalogTestClient(base_url=f"http://127.0.0.1:{server.server_port}/api/catalog")
+        assert client.request("GET", "health/").json() == {"ok": True}
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert client.session.verify == "/etc/ssl/certs/ca-certificates.crt"

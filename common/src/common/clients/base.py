@@ -6,6 +6,7 @@ as failures; 4xx answers are the upstream's verdict on our request and do not. O
 idempotent reads are retried.
 """
 
+import os
 from collections.abc import Callable
 from typing import ClassVar
 
@@ -84,6 +85,13 @@ class ServiceClient:
         ).rstrip("/")
         self.token_provider = token_provider
         self.session = requests.Session()
+        # Calls stay inside the platform, so no proxy or netrc applies: with ``trust_env``
+        # requests looked both up in the environment on every call (0.15 ms of CPU each).
+        # A CA bundle named in the environment is read once, here.
+        self.session.trust_env = False
+        self.session.verify = (
+            os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+        )
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=POOL_SIZE, max_retries=READ_RETRIES)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
