@@ -13,6 +13,12 @@ from tests.factories import DrugFactory, stocked_lot
 
 RESERVATIONS = "/api/catalog/reservations/"
 
+# Statements of a reservation whatever its size: the idempotency record (claimed, answered),
+# savepoints, the drug, reservation and lot locks and checks, and one INSERT each for the
+# reservation, its event, lines, ledger rows and allocations; test transactions count their
+# savepoints too.
+RESERVATION_STATEMENTS = 17
+
 
 @pytest.fixture
 def shelf(warehouse, north, drug):
@@ -295,10 +301,7 @@ def test_a_hold_created_confirmed_never_lapses_and_is_made_once(
     lines = [{"drug": drug.pk, "quantity": 40}]  # from two lots
     reserve(reserver, [{"drug": drug.pk, "quantity": 1}], reference="SO-0")  # warm
     reserver.post(f"{RESERVATIONS}{Reservation.objects.get().pk}/release/")
-    # Idempotency record, locks and checks: 15 statements (the answer is made from what was
-    # just stored), and 3 more per lot held (counters, ledger row, allocation); test
-    # transactions count their savepoints too.
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(RESERVATION_STATEMENTS + 2):  # and its two lots' UPDATEs
         first = reserve(reserver, lines, key="PC-1", confirm=True)
     assert first.status_code == 201, first.content
     assert first.json()["confirmed_at"] is not None
@@ -328,6 +331,25 @@ def test_a_new_hold_answers_as_it_is_read_back(reserver, shelf, drug, warehouse,
     read = reserver.get(f"{RESERVATIONS}{made.json()['id']}/")
     assert made.json() == read.json()
     assert [len(line["allocations"]) for line in made.json()["lines"]] == [2, 2]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("drugs", [1, 3])
+def test_a_reservation_costs_one_statement_per_lot_beyond_a_fixed_few(
+    reserver, warehouse, drugs, django_assert_max_num_queries
+):
+    lines = []
+    for _ in range(drugs):
+        drug = DrugFactory()
+        stocked_lot(drug=drug, warehouse=warehouse, quantity=5, expiry_days=60)
+        stocked_lot(drug=drug, warehouse=warehouse, quantity=5, expiry_days=90)
+        lines.append({"drug": drug.pk, "quantity": 8})  # from both lots
+    reserve(reserver, lines[:1], reference="SO-0")  # warm
+    reserver.post(f"{RESERVATIONS}{Reservation.objects.get().pk}/release/")
+    with django_assert_max_num_queries(RESERVATION_STATEMENTS + 2 * drugs):  # its lots' UPDATEs
+        made = reserve(reserver, lines, confirm=True)
+    assert made.status_code == 201, made.content
+    assert Movement.objects.filter(reservation=made.json()["id"]).count() == 2 * drugs
 
 
 @pytest.mark.django_db

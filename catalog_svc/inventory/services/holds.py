@@ -8,11 +8,11 @@ the lots concerned.
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import chain
 
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
-from common.errors import Conflict
 from common.transitions import transition_apply
 from inventory.models import (
     Allocation,
@@ -24,7 +24,7 @@ from inventory.models import (
     ReservationLine,
     ReservationStatus,
 )
-from inventory.services.ledger import stock_move
+from inventory.services.ledger import stock_move, stock_reserve
 
 RESERVATION_TRANSITIONS = {
     ReservationStatus.HELD: {
@@ -74,36 +74,38 @@ def shelf_life_cutoff(min_shelf_life_days: int, today: date | None = None) -> da
 
 
 def stock_hold(
+    *, reservation: Reservation, line: ReservationLine, lot: Lot, quantity: int, actor: str
+) -> None:
+    """Hold ``quantity`` of ``lot`` for ``line``: counters, ledger row, and the line's
+    allocation of ``lot`` grown or created."""
+    stock_reserve(reservation=reservation, quantities=[(lot, quantity)], actor=actor)
+    allocated = Allocation.objects.filter(line=line, lot=lot).update(
+        quantity=F("quantity") + quantity
+    )
+    if not allocated:
+        Allocation.objects.create(line=line, lot=lot, quantity=quantity)
+
+
+def new_lines_hold(
     *,
     reservation: Reservation,
-    line: ReservationLine,
-    lot: Lot,
-    quantity: int,
+    plans: Mapping[ReservationLine, Sequence[tuple[Lot, int]]],
     actor: str,
-    new_line: bool = False,
-) -> Allocation | None:
-    """Hold ``quantity`` of ``lot`` for ``line``: counters, allocation and ledger row; the
-    allocation if one was created (``None`` when the line's allocation of ``lot`` grew).
-    ``new_line``: the line was made in this transaction and holds nothing of ``lot`` yet (a
-    FEFO plan names each lot once), so its allocation is created without looking first."""
-    moved = stock_move(
-        lot_id=lot.pk,
-        kind=MovementKind.RESERVATION,
-        actor=actor,
-        reserved_delta=quantity,
-        guard=Q(available__gte=quantity),
-        reference=reservation.reference,
+) -> dict[ReservationLine, list[Allocation]]:
+    """Hold each line's FEFO plan, for lines made in this transaction (holding nothing yet,
+    and a plan names each lot once): one conditional ``UPDATE`` per lot, then the ledger
+    rows and the allocations in one ``INSERT`` each. Each line's allocations, lots loaded."""
+    stock_reserve(
         reservation=reservation,
+        quantities=[held for plan in plans.values() for held in plan],
+        actor=actor,
     )
-    if moved is None:  # the plan was made under lock, so this is a bug, not a race
-        raise Conflict(f"Lot {lot.lot_number} no longer has {quantity} available.")
-    if not new_line:
-        allocated = Allocation.objects.filter(line=line, lot=lot).update(
-            quantity=F("quantity") + quantity
-        )
-        if allocated:
-            return None
-    return Allocation.objects.create(line=line, lot=lot, quantity=quantity)
+    allocations = {
+        line: [Allocation(line=line, lot=lot, quantity=quantity) for lot, quantity in plan]
+        for line, plan in plans.items()
+    }
+    Allocation.objects.bulk_create(chain.from_iterable(allocations.values()))
+    return allocations
 
 
 def stock_free(*, reservation: Reservation, allocation: Allocation, actor: str) -> None:

@@ -61,15 +61,7 @@ def stock_move(
     """Change a lot's counters with one conditional ``UPDATE`` (never read-modify-write) and
     write the ledger row. ``None``, and nothing written, when the lot does not match
     ``guard``. Call inside a transaction."""
-    changes = {"updated_at": timezone.now()}
-    if on_hand_delta:
-        changes["on_hand"] = F("on_hand") + on_hand_delta
-    if reserved_delta:
-        changes["reserved"] = F("reserved") + reserved_delta
-    lots = Lot.objects.filter(pk=lot_id)
-    if guard is not None:
-        lots = lots.filter(guard)
-    if not lots.update(**changes):
+    if not _counters_change(lot_id, on_hand_delta, reserved_delta, guard):
         return None
     return Movement.objects.create(
         lot_id=lot_id,
@@ -82,6 +74,42 @@ def stock_move(
         reference=reference,
         reservation=reservation,
     )
+
+
+def stock_reserve(
+    *, reservation: Reservation, quantities: Sequence[tuple[Lot, int]], actor: str
+) -> None:
+    """Reserve ``quantity`` of each lot for ``reservation``: one conditional ``UPDATE`` per
+    lot, then every ledger row in one ``INSERT``. The caller made its plan under the lots'
+    locks, so a lot that no longer has the quantity is a bug, not a race: 409, and the
+    caller's transaction must roll back."""
+    for lot, quantity in quantities:
+        if not _counters_change(lot.pk, 0, quantity, Q(available__gte=quantity)):
+            raise Conflict(f"Lot {lot.lot_number} no longer has {quantity} available.")
+    Movement.objects.bulk_create(
+        Movement(
+            lot_id=lot.pk,
+            kind=MovementKind.RESERVATION,
+            reserved_delta=quantity,
+            actor=actor,
+            reference=reservation.reference,
+            reservation=reservation,
+        )
+        for lot, quantity in quantities
+    )
+
+
+def _counters_change(lot_id: int, on_hand_delta: int, reserved_delta: int, guard: Q | None) -> bool:
+    """Add the deltas to the lot's counters if it matches ``guard``; whether it did."""
+    changes = {"updated_at": timezone.now()}
+    if on_hand_delta:
+        changes["on_hand"] = F("on_hand") + on_hand_delta
+    if reserved_delta:
+        changes["reserved"] = F("reserved") + reserved_delta
+    lots = Lot.objects.filter(pk=lot_id)
+    if guard is not None:
+        lots = lots.filter(guard)
+    return bool(lots.update(**changes))
 
 
 def _validate_receipt_lines(lines: Sequence[ReceiptLineIn], today: date) -> None:

@@ -31,10 +31,10 @@ from inventory.services.holds import (
     RESERVATION_TRANSITIONS,
     fefo_order,
     fefo_plan,
+    new_lines_hold,
     reservation_free_all,
     reservation_transition,
     shelf_life_cutoff,
-    stock_hold,
 )
 from inventory.services.ledger import stock_move
 from inventory.services.serials import serials_ship
@@ -181,22 +181,15 @@ def _hold_fefo(
             actor=client,
             reason="reserved, order confirmed" if confirmed_at else "reserved",
         )
-        held = {}
-        for line in lines:
-            line_row = ReservationLine.objects.create(
-                reservation=reservation, drug_id=line.drug, quantity=line.quantity
-            )
-            held[line_row] = [
-                stock_hold(
-                    reservation=reservation,
-                    line=line_row,
-                    lot=lot,
-                    quantity=quantity,
-                    actor=client,
-                    new_line=True,
-                )
-                for lot, quantity in plans[line.drug]
-            ]
+        made = ReservationLine.objects.bulk_create(
+            ReservationLine(reservation=reservation, drug_id=line.drug, quantity=line.quantity)
+            for line in lines
+        )
+        held = new_lines_hold(
+            reservation=reservation,
+            plans={row: plans[row.drug_id] for row in made},
+            actor=client,
+        )
     return reservation_with_lines_held(reservation, held)
 
 
