@@ -8,6 +8,7 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import QuerySet
 
 from common.authentication import Principal
+from common.prepared import AnyOf, Param, PreparedQuery
 from contracts.models import Contract, ContractItem
 from prices.permissions import BUYER_ROLES
 
@@ -22,25 +23,29 @@ def contracts_visible_to(principal: Principal) -> QuerySet[Contract]:
     return contracts
 
 
+_contract_prices_on = PreparedQuery(
+    lambda: ContractItem.objects.filter(
+        contract__buyer_org=Param("buyer_org"),
+        contract__valid_from__lte=Param("on"),
+        contract__valid_to__gte=Param("on"),
+        drug=AnyOf("drugs"),
+    )
+    .select_related("contract")
+    .order_by("drug", "-contract__valid_from", "-contract_id")
+    .distinct("drug")
+)
+
+
 def contract_prices_on(
     *, buyer_org: int, drugs: Iterable[int], on: date
 ) -> dict[int, ContractItem]:
-    """The contract price of each drug for ``buyer_org`` on ``on`` (one query).
+    """The contract price of each drug for ``buyer_org`` on ``on`` (one query, compiled once
+    per process).
 
     Contracts starting after ``on`` or ended before it do not apply. Where several contracts
     in force price the same drug, the latest-starting one wins, then the highest id.
     """
-    items = (
-        ContractItem.objects.filter(
-            contract__buyer_org=buyer_org,
-            contract__valid_from__lte=on,
-            contract__valid_to__gte=on,
-            drug__in=list(drugs),
-        )
-        .select_related("contract")
-        .order_by("drug", "-contract__valid_from", "-contract_id")
-        .distinct("drug")
-    )
+    items = _contract_prices_on(buyer_org=buyer_org, drugs=list(drugs), on=on)
     return {item.drug: item for item in items}
 
 

@@ -41,7 +41,7 @@ def _rule_spec(rule: DiscountRule) -> RuleSpec:
         priority=rule.priority,
         stackable=rule.stackable,
         currency=rule.currency,
-        tiers=tuple(Tier(t.min_quantity, t.percent) for t in rule.tiers.all()),
+        tiers=tuple(map(Tier, rule.tier_quantities, rule.tier_percents)),
         drug=rule.drug,
     )
 
@@ -75,7 +75,7 @@ def _refuse(code: str, detail: str, drugs: list[int], message: str) -> None:
 def price_lines(
     *, buyer_org: int | None, buyer_org_type: str, lines: Sequence[LineIn], now: datetime
 ) -> list[PricedLine]:
-    """Price every line as of ``now``, in four queries whatever the number of lines.
+    """Price every line as of ``now``, in three queries whatever the number of lines.
 
     Raises ``ValidationFailed`` with code ``duplicate_drug`` (a drug on two lines),
     ``no_price`` (a drug with neither a list nor a contract price in force: never priced at
