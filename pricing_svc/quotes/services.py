@@ -149,7 +149,7 @@ def quote_create(
     as the last good price for orders' fallback (``common.fallbacks``) once it is committed.
 
     The quote is valid for ``PRICING_QUOTE_TTL_SECONDS``; its total is the sum of its line
-    totals (see ``prices.money`` for rounding).
+    totals (see ``prices.money`` for rounding). It is returned with its lines, in order.
     """
     now = now or timezone.now()
     try:
@@ -168,7 +168,7 @@ def quote_create(
             valid_until=now + timedelta(seconds=settings.PRICING_QUOTE_TTL_SECONDS),
             requested_by=requested_by,
         )
-        QuoteLine.objects.bulk_create(
+        lines_stored = QuoteLine.objects.bulk_create(
             QuoteLine(
                 quote=quote,
                 position=position,
@@ -181,6 +181,8 @@ def quote_create(
             )
             for position, line in enumerate(priced)
         )
+        # As quotes_visible_to reads it (prefetch_related("lines")): answering costs no query.
+        quote._prefetched_objects_cache = {"lines": lines_stored}
         fallbacks = [
             CachedPrice(buyer_org, line.drug, line.unit_price, line.currency, now, str(quote.id))
             for line in priced
