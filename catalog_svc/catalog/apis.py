@@ -15,6 +15,7 @@ from catalog.serializers import DrugIn, DrugOut, WarehouseIn, WarehouseOut
 from catalog.services import drug_create, drug_update, warehouse_create
 from common.errors import ValidationFailed
 from common.idempotency import idempotent
+from common.pagination import PageNumberPagination, WindowCountPagination
 from common.permissions import has_role
 from common.pk_lookup import get_by_pk
 from common.scopes import resource_scopes
@@ -44,6 +45,16 @@ class DrugListCreateApi(generics.ListAPIView):
 
     def get_queryset(self):
         return drug_list()
+
+    @property
+    def paginator(self):
+        """A search sorts every match before its first row, so its count comes with the page
+        (one statement: the search runs once); a plain listing reads its index only up to the
+        page's last row and counts apart."""
+        if not hasattr(self, "_paginator"):
+            searching = bool(self.request.query_params.get("search", "").strip())
+            self._paginator = WindowCountPagination() if searching else PageNumberPagination()
+        return self._paginator
 
     @extend_schema(request=DrugIn, responses={status.HTTP_201_CREATED: DrugOut})
     @idempotent()

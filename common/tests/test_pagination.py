@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from common.testing import mint_token
 
 GROUPS = "/api/commontest/groups/"
+COUNTED = "/api/commontest/groups-counted/"  # WindowCountPagination
 
 
 @pytest.fixture
@@ -40,3 +41,37 @@ def test_a_page_past_the_end_is_404(client):
     response = client.get(GROUPS, {"page": 99})
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "names", "previous", "next_"),
+    [
+        ({"page_size": 2}, ["g0", "g1"], False, True),
+        ({"page_size": 2, "page": 2}, ["g2", "g3"], True, True),
+        ({"page_size": 2, "page": "last"}, ["g4"], True, False),
+    ],
+)
+def test_a_window_counted_page_is_the_same_page_from_one_statement(
+    client, django_assert_num_queries, query, names, previous, next_
+):
+    Group.objects.all().delete()
+    Group.objects.bulk_create(Group(name=f"g{i}") for i in range(5))
+    plain = client.get(GROUPS, query).json()
+    statements = 2 if query.get("page") == "last" else 1  # "last" must count first
+    with django_assert_num_queries(statements):
+        body = client.get(COUNTED, query).json()
+    assert body["count"] == plain["count"] == 5
+    assert [g["name"] for g in body["results"]] == [g["name"] for g in plain["results"]] == names
+    assert (body["previous"] is not None, body["next"] is not None) == (previous, next_)
+
+
+@pytest.mark.django_db
+def test_a_window_counted_list_that_is_empty_or_read_past_its_end(client):
+    Group.objects.all().delete()
+    assert client.get(COUNTED).json() == {"count": 0, "next": None, "previous": None, "results": []}
+    Group.objects.create(name="only")
+    for page in ("2", "0", "x"):
+        response = client.get(COUNTED, {"page": page})
+        assert response.status_code == 404, page
+        assert response.json()["code"] == "not_found"

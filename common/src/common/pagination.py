@@ -6,6 +6,8 @@ silently clamped, so a client never mistakes a short page for the whole list.
 
 import re
 
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Count, Window
 from rest_framework import pagination
 
 from common.errors import ValidationFailed
@@ -29,3 +31,36 @@ class PageNumberPagination(pagination.PageNumberPagination):
                 detail=f"page_size must be a whole number from 1 to {self.max_page_size}.",
             )
         return int(raw)
+
+
+class _WindowCountPaginator(Paginator):
+    """Counts with the page's own query (``COUNT(*) OVER ()``) instead of a second one."""
+
+    def page(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        bottom = (number - 1) * self.per_page
+        counted = self.object_list.annotate(_window_count=Window(Count("pk")))
+        rows = list(counted[bottom : bottom + self.per_page])
+        if rows:
+            self.count = rows[0]._window_count
+        elif number > 1:
+            # Past the last page: the count the error needs takes the second query after all.
+            self.count = self.object_list.count()
+            raise EmptyPage(self.error_messages["no_results"])
+        else:
+            self.count = 0
+        return self._get_page(rows, number, self)
+
+
+class WindowCountPagination(PageNumberPagination):
+    """For lists whose database must find every match before it can send the first row (a
+    search sorted by relevance): the total rides on the page's query, so the matching runs
+    once rather than again for a separate ``COUNT``. Not for a list read in index order up to
+    its page's last row, which a window count would make read to the end."""
+
+    django_paginator_class = _WindowCountPaginator

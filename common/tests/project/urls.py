@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/commontest/validate/", views.validate),
     path("api/commontest/crash/", views.crash),
     path("api/commontest/groups/", views.GroupList.as_view()),
+    path("api/commontest/groups-counted/", views.GroupListCountedWithThePage.as_view()),
     path("api/commontest/unchecked-group/", views.unchecked_group),
     path("api/commontest/sign-in-like/", views.sign_in_like),
     path("api/commontest/idempotent-groups/", views.IdempotentGroupCreate.as_view()),

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from common.errors import Conflict
 from common.idempotency import idempotent
+from common.pagination import WindowCountPagination
 from common.permissions import has_role, service_scope
 from common.scopes import resource_scopes
 
@@ -72,6 +73,10 @@ class GroupOut(serializers.ModelSerializer):
 class GroupList(generics.ListAPIView):
     queryset = Group.objects.order_by("id")
     serializer_class = GroupOut
+
+
+class GroupListCountedWithThePage(GroupList):
+    pagination_class = WindowCountPagination
 
 
 class GroupIn(serializers.Serializer):
