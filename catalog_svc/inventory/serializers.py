@@ -4,8 +4,9 @@ from decimal import ROUND_HALF_UP
 
 from rest_framework import serializers
 
+from common.serializers import ColumnsOut
 from inventory.filters import MAX_DAYS
-from inventory.models import AdjustmentReason, Lot, Movement, Shipment
+from inventory.models import AdjustmentReason, Lot, Movement, Reservation, Shipment
 from inventory.selectors import lot_status_today, lot_units_for_sale
 
 MAX_QUANTITY = 10_000_000
@@ -234,7 +235,9 @@ class ReservationLineOut(serializers.Serializer):
     allocations = AllocationOut(many=True, source="allocations.all")
 
 
-class ReservationOut(serializers.Serializer):
+class ReservationOut(ColumnsOut):
+    """A reservation with its lines and the lots that hold each of them."""
+
     id = serializers.IntegerField()
     reference = serializers.CharField()
     status = serializers.CharField()
@@ -244,6 +247,20 @@ class ReservationOut(serializers.Serializer):
     buyer_org = serializers.IntegerField(allow_null=True)
     shipped_at = serializers.DateTimeField(allow_null=True)
     lines = ReservationLineOut(many=True, source="lines.all")
+
+    class Meta:
+        model = Reservation
+        fields = [
+            "id",
+            "reference",
+            "status",
+            "expires_at",
+            "confirmed_at",
+            "min_shelf_life_days",
+            "buyer_org",
+            "shipped_at",
+            "lines",
+        ]
 
 
 class CommitIn(serializers.Serializer):
