@@ -22,6 +22,7 @@ from prices.selectors import list_prices_on
 from quotes.engine import PricedLine, RuleSpec, StartPrice, Tier, price_line
 from quotes.metrics import quotes_total
 from quotes.models import Quote, QuoteLine
+from quotes.storage import quote_store
 
 PATIENT = "patient"
 
@@ -159,41 +160,39 @@ def quote_create(
     except ValidationFailed as refused:
         quotes_total.labels(refused.code).inc()
         raise
-    with transaction.atomic():
-        quote = Quote.objects.create(
-            buyer_org=buyer_org,
-            buyer_org_type=buyer_org_type,
-            currency=priced[0].currency,
-            total=sum((line.line_total for line in priced), start=ZERO),
-            valid_until=now + timedelta(seconds=settings.PRICING_QUOTE_TTL_SECONDS),
-            requested_by=requested_by,
+    quote = Quote(
+        buyer_org=buyer_org,
+        buyer_org_type=buyer_org_type,
+        currency=priced[0].currency,
+        total=sum((line.line_total for line in priced), start=ZERO),
+        valid_until=now + timedelta(seconds=settings.PRICING_QUOTE_TTL_SECONDS),
+        requested_by=requested_by,
+    )
+    lines_stored = [
+        QuoteLine(
+            quote=quote,
+            position=position,
+            drug=line.drug,
+            quantity=line.quantity,
+            list_price=line.list_price,
+            unit_price=line.unit_price,
+            line_total=line.line_total,
+            applied=_applied_json(line),
         )
-        lines_stored = QuoteLine.objects.bulk_create(
-            QuoteLine(
-                quote=quote,
-                position=position,
-                drug=line.drug,
-                quantity=line.quantity,
-                list_price=line.list_price,
-                unit_price=line.unit_price,
-                line_total=line.line_total,
-                applied=_applied_json(line),
-            )
-            for position, line in enumerate(priced)
-        )
-        # As quotes_visible_to reads it (prefetch_related("lines")): answering costs no query.
-        quote._prefetched_objects_cache = {"lines": lines_stored}
-        fallbacks = [
-            CachedPrice(buyer_org, line.drug, line.unit_price, line.currency, now, str(quote.id))
-            for line in priced
-            if buyer_org is not None
-        ]
-        transaction.on_commit(lambda: quotes_total.labels("priced").inc())
-        transaction.on_commit(
-            lambda: remember_good_prices(
-                fallbacks, ttl_seconds=settings.PRICING_LAST_GOOD_TTL_SECONDS
-            )
-        )
+        for position, line in enumerate(priced)
+    ]
+    quote_store(quote, lines_stored)  # one statement: no transaction needed around it
+    # As quotes_visible_to reads it (prefetch_related("lines")): answering costs no query.
+    quote._prefetched_objects_cache = {"lines": lines_stored}
+    fallbacks = [
+        CachedPrice(buyer_org, line.drug, line.unit_price, line.currency, now, str(quote.id))
+        for line in priced
+        if buyer_org is not None
+    ]
+    transaction.on_commit(lambda: quotes_total.labels("priced").inc())
+    transaction.on_commit(
+        lambda: remember_good_prices(fallbacks, ttl_seconds=settings.PRICING_LAST_GOOD_TTL_SECONDS)
+    )
     return quote
 
 
