@@ -15,13 +15,22 @@ from collections.abc import Iterable
 from django.db.models import F, QuerySet
 
 from catalog.models import Drug
+from common.prepared import AnyOf, Param, PreparedQuery
 from inventory.models import Lot, LotStatus, Reservation
+
+# The reservation's hot locks, compiled once per process.
+_drugs = PreparedQuery(
+    lambda: Drug.objects.filter(pk=AnyOf("drugs"))
+    .only("active")
+    .order_by("pk")
+    .select_for_update(no_key=True)
+)
 
 
 def drugs_lock(drug_ids: Iterable[int]) -> dict[int, Drug]:
-    """Lock the drugs; ``FOR NO KEY UPDATE`` so rows referencing them can still be added."""
-    drugs = Drug.objects.filter(pk__in=set(drug_ids)).order_by("pk").select_for_update(no_key=True)
-    return {drug.pk: drug for drug in drugs}
+    """Lock the drugs; ``FOR NO KEY UPDATE`` so rows referencing them can still be added.
+    Only ``active`` is loaded."""
+    return {drug.pk: drug for drug in _drugs(drugs=sorted(set(drug_ids)))}
 
 
 def reservations_lock(reservation_ids: Iterable[int]) -> list[Reservation]:
@@ -30,19 +39,28 @@ def reservations_lock(reservation_ids: Iterable[int]) -> list[Reservation]:
     )
 
 
+def _in_lock_order(lots: QuerySet[Lot]) -> QuerySet[Lot]:
+    return lots.order_by("pk").select_for_update(of=("self",))
+
+
 def lots_lock(lots: QuerySet[Lot]) -> list[Lot]:
     """Lock the lots of ``lots`` in pk order and return them with their current counters."""
-    return list(lots.order_by("pk").select_for_update(of=("self",)))
+    return list(_in_lock_order(lots))
+
+
+_sellable_lots = PreparedQuery(
+    lambda: _in_lock_order(
+        Lot.objects.filter(
+            drug=AnyOf("drugs"),
+            status=LotStatus.AVAILABLE,
+            expiry_date__gte=Param("cutoff"),
+            on_hand__gt=F("reserved"),
+        )
+    )
+)
 
 
 def sellable_lots_lock(*, drug_ids: Iterable[int], expiring_on_or_after) -> list[Lot]:
     """Lock the lots of these drugs that could be allocated: available status, stock left,
     and an expiry no earlier than ``expiring_on_or_after``."""
-    return lots_lock(
-        Lot.objects.filter(
-            drug_id__in=set(drug_ids),
-            status=LotStatus.AVAILABLE,
-            expiry_date__gte=expiring_on_or_after,
-            on_hand__gt=F("reserved"),
-        )
-    )
+    return _sellable_lots(drugs=sorted(set(drug_ids)), cutoff=expiring_on_or_after)

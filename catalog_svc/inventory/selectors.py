@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from catalog.models import Drug
 from catalog.selectors import warehouse_list
+from common.prepared import Param, PreparedQuery
 from inventory.models import (
     EXPIRING_STATUSES,
     Allocation,
@@ -209,6 +210,18 @@ def drugs_low_stock(*, owner_org: int | None) -> QuerySet[Drug]:
         .filter(stock_available__lt=F("reorder_point"))
         .order_by("stock_available", "name", "pk")
     )
+
+
+_held_by_reference = PreparedQuery(
+    lambda: Reservation.objects.filter(
+        reference=Param("reference"), status=ReservationStatus.HELD
+    ).only("pk")[:1]
+)
+
+
+def reference_holds(*, reference: str) -> bool:
+    """Whether a held reservation has this business reference (compiled once per process)."""
+    return bool(_held_by_reference(reference=reference))
 
 
 def reservation_with_lines_held(

@@ -26,7 +26,7 @@ from inventory.models import (
     ReservationStatus,
     Shipment,
 )
-from inventory.selectors import reservation_get, reservation_with_lines_held
+from inventory.selectors import reference_holds, reservation_get, reservation_with_lines_held
 from inventory.services.holds import (
     RESERVATION_TRANSITIONS,
     fefo_order,
@@ -143,8 +143,7 @@ def _hold_fefo(
             raise Conflict(
                 f"No longer sold: drug {', '.join(map(str, inactive))}.", code="drug_inactive"
             )
-        held = Reservation.objects.filter(reference=reference, status=ReservationStatus.HELD)
-        if held.exists():
+        if reference_holds(reference=reference):
             raise Conflict(
                 f"Reference {reference} already holds a reservation; release it first.",
                 code="reservation_exists",
