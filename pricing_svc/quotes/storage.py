@@ -10,7 +10,7 @@ Values are prepared as the ORM prepares them (defaults, ``auto_now_add``, each f
 
 import functools
 
-from django.db import connection
+from django.db import connections, router
 
 from quotes.models import Quote, QuoteLine
 
@@ -18,9 +18,11 @@ from quotes.models import Quote, QuoteLine
 def quote_store(quote: Quote, lines: list[QuoteLine]) -> None:
     """Insert ``quote`` and ``lines`` (in that order, each line's ``quote`` set); the lines
     get their ids, and all of them become stored instances, as after ``save()``."""
-    quote_fields, line_fields, sql = _statement()
-    quote_row = [_prepared(field, quote) for field in quote_fields]
-    line_columns = [[_prepared(field, line) for line in lines] for field in line_fields]
+    alias = router.db_for_write(Quote)
+    quote_fields, line_fields, sql = _statement(alias)
+    connection = connections[alias]  # this thread's, looked up once
+    quote_row = [_prepared(field, quote, connection) for field in quote_fields]
+    line_columns = [[_prepared(field, line, connection) for line in lines] for field in line_fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*quote_row, *line_columns])
         ids = [line_id for (line_id,) in cursor.fetchall()]
@@ -28,15 +30,16 @@ def quote_store(quote: Quote, lines: list[QuoteLine]) -> None:
         line.pk = line_id
     for instance in (quote, *lines):
         instance._state.adding = False
-        instance._state.db = connection.alias
+        instance._state.db = alias
 
 
-def _prepared(field, instance):
+def _prepared(field, instance, connection):
     return field.get_db_prep_save(field.pre_save(instance, True), connection)
 
 
 @functools.cache
-def _statement() -> tuple[list, list, str]:
+def _statement(alias: str) -> tuple[list, list, str]:
+    connection = connections[alias]
     quote_meta, line_meta = Quote._meta, QuoteLine._meta
     quote_fields = list(quote_meta.concrete_fields)
     line_fields = [field for field in line_meta.concrete_fields if not field.primary_key]
