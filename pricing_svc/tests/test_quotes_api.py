@@ -243,6 +243,18 @@ def test_bad_baskets_are_refused_with_a_code(hospital, priced, body, code, field
     assert Quote.objects.count() == 0
 
 
+def test_each_basket_is_validated_on_its_own(hospital, priced):
+    """The input's fields serve every request (built once): no request's errors or data
+    carry over to the next."""
+    zero = hospital.post(URL, {"lines": [{"drug": 1, "quantity": 0}]}, format="json")
+    assert hospital.post(URL, lines((2, 1)), format="json").status_code == 201
+    bad_drug = hospital.post(URL, {"lines": [{"drug": "x", "quantity": 1}]}, format="json")
+    assert zero.json()["errors"] == {
+        "lines": [{"quantity": ["Ensure this value is greater than or equal to 1."]}]
+    }
+    assert bad_drug.json()["errors"] == {"lines": [{"drug": ["A valid integer is required."]}]}
+
+
 def test_prices_in_several_currencies_are_not_quoted_together(hospital, priced):
     PriceListItemFactory(drug=4, price_list__currency="EUR", unit_price=Decimal("5"))
     response = hospital.post(URL, lines((1, 1), (4, 1)), format="json")
