@@ -6,6 +6,8 @@ for the order: nothing yet, held, then released (the order did not go through) o
 (it shipped).
 """
 
+from contextlib import AbstractContextManager, nullcontext
+
 from django.db import transaction
 
 from common.transitions import transition_apply, transition_check
@@ -55,7 +57,7 @@ def order_transition(
         )
         order_event_record(order=order, to=to)  # the webhook outbox, in this transaction
 
-    with transaction.atomic():
+    with _transaction():
         transition_apply(
             order,
             to,
@@ -70,7 +72,7 @@ def order_transition(
 def reservation_transition(*, order: Order, to: str, changes: dict | None = None) -> Order:
     """Move the order's ``reservation_state`` to ``to`` if ``RESERVATION_TRANSITIONS`` allows
     it (else 409 ``invalid_transition``)."""
-    with transaction.atomic():
+    with _transaction():
         transition_apply(
             order,
             to,
@@ -80,6 +82,16 @@ def reservation_transition(*, order: Order, to: str, changes: dict | None = None
             changes=changes,
         )
     return order
+
+
+def _transaction() -> AbstractContextManager:
+    """The caller's transaction if there is one, else a new one. Inside the caller's, a move
+    takes no savepoint (two statements less): a refused move raises through the caller's
+    ``atomic``, which rolls it all back, and no caller catches a refusal to carry on in the
+    same transaction."""
+    if transaction.get_connection().in_atomic_block:
+        return nullcontext()
+    return transaction.atomic()
 
 
 def _subject(order: Order) -> str:
