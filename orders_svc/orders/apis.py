@@ -69,7 +69,9 @@ class OrderListApi(generics.ListAPIView):
             buyer_user = placement.buyer_user(buyer)
             return replay.placement_replay(buyer_user=buyer_user, key=key, request_hash=fingerprint)
         try:
-            order = placement.order_place(order=order, buyer=buyer, lines=lines)
+            order = placement.order_place(
+                order=order, buyer=buyer, lines=lines, answer=lambda placed: OrderOut(placed).data
+            )
         except ApplicationError as refusal:
             body = problem(refusal.status, refusal.code, refusal.detail, **refusal.extra)
             replay.placement_answer_store(order=order, status=refusal.status, body=body)
@@ -79,9 +81,7 @@ class OrderListApi(generics.ListAPIView):
                 headers=refusal.headers,
                 content_type=PROBLEM_CONTENT_TYPE,
             )
-        body = OrderOut(order).data  # placement's objects as stored: no read back
-        replay.placement_answer_store(order=order, status=status.HTTP_201_CREATED, body=body)
-        return Response(body, status=status.HTTP_201_CREATED)
+        return Response(order.answer_body, status=status.HTTP_201_CREATED)  # stored with it
 
 
 class OrderDetailApi(generics.RetrieveAPIView):

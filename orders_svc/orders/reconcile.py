@@ -11,7 +11,7 @@ from common.errors import ApplicationError, Conflict, UpstreamUnavailable
 from fulfillment.services import chargebacks_report
 from orders.models import ConsumedFill, Order
 from orders.services.compensation import order_compensate
-from orders.services.placement import first_hold
+from orders.services.holds import first_hold, hold_record
 from orders.services.transitions import order_transition
 
 RECONCILER = "system:reconcile"
@@ -71,7 +71,7 @@ def _hold_found(order: Order) -> bool:
         return True
     requested = {line.drug: line.requested_quantity for line in order.lines.all()}
     try:
-        first_hold(order, requested)
+        hold_record(order, first_hold(order, requested))
     except UpstreamUnavailable:
         return False
     except ApplicationError as refusal:

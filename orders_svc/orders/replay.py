@@ -5,8 +5,9 @@ request stores the order (pending) with its key and request fingerprint, and kee
 answer on it. A repeat with the same key and body replays that answer; with a different body
 it is 409 ``idempotency_key_reused``; while the first is still running, 409
 ``idempotency_key_in_progress``. An answer of 503 is not kept: the key is freed so that a
-retry, which the 503 invites, places the order anew. An order that was confirmed but whose
-answer was never stored (its replica died in between) is answered as the 201 it earned.
+retry, which the 503 invites, places the order anew. A confirmation stores its 201 answer in
+its own transaction; an order confirmed without one (placed before that was so) is answered
+as the 201 it earned.
 """
 
 from rest_framework.response import Response
@@ -59,8 +60,14 @@ def placement_replay(*, buyer_user: str, key: str | None, request_hash: str) -> 
     )
 
 
-def placement_answer_store(*, order: Order, status: int, body: dict) -> None:
+def placement_answer(*, status: int, body: dict) -> dict:
+    """What the order keeps of its placement's answer, as changes to its fields: the answer,
+    or for a 5xx its key freed."""
     if status >= 500:
-        Order.objects.filter(pk=order.pk).update(idempotency_key=None)
-    else:
-        Order.objects.filter(pk=order.pk).update(answer_status=status, answer_body=body)
+        return {"idempotency_key": None}
+    return {"answer_status": status, "answer_body": body}
+
+
+def placement_answer_store(*, order: Order, status: int, body: dict) -> None:
+    """Keep an answer the placement did not store itself (a refusal)."""
+    Order.objects.filter(pk=order.pk).update(**placement_answer(status=status, body=body))

@@ -10,6 +10,7 @@ from django.utils import timezone
 from orders import upstreams
 from orders.models import ConsumedFill, Order
 from orders.reconcile import orders_reconcile
+from orders.services.holds import first_hold
 from tests.factories import OrderFactory, OrderLineFactory
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +119,34 @@ def test_compensation_interrupted_by_an_outage_is_finished_later(upstream):
     assert orders_reconcile().compensated == 1
     order.refresh_from_db()
     assert order.reservation_state == "released"
+
+
+def test_an_order_cancelled_while_catalog_held_its_stock_keeps_the_hold_to_release(
+    hospital, upstream, monkeypatch
+):
+    """The hold is recorded with the confirmation; a confirmation refused because the buyer
+    cancelled meanwhile still leaves the hold on the order, for reconcile to release."""
+    from orders.services import placement
+    from orders.services.cancel import order_cancel
+
+    upstream.drug(1)
+    upstream.prices({1: "1.0000"})
+    upstream.stock()
+
+    def hold_then_cancelled(order, requested):
+        made = first_hold(order, requested)
+        order_cancel(order=Order.objects.get(pk=order.pk), by="user:31", reason="")
+        return made
+
+    monkeypatch.setattr(placement, "first_hold", hold_then_cancelled)
+    response = hospital.post("/api/orders/", {"lines": [{"drug": 1, "quantity": 2}]}, format="json")
+    assert (response.status_code, response.json()["code"]) == (409, "invalid_transition")
+    order = Order.objects.get()
+    (made,) = upstream.reservations
+    assert (order.status, order.reservation_id, order.reservation_state) == (
+        "cancelled",
+        str(made),
+        "held",
+    )
+    assert orders_reconcile().compensated == 1
+    assert upstream.reservations[made]["status"] == "released"
