@@ -2,9 +2,12 @@
 lines as confirmed, and the audit trail of every status change."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Cast, Concat, Greatest, Length, LPad
 
 from common.money import currency_field, money_field
+
+ID_TEXT = Cast("id", models.TextField())
 
 
 class Order(models.Model):
@@ -29,8 +32,15 @@ class Order(models.Model):
         RELEASED = "released"
         COMMITTED = "committed"
 
-    # Set right after the insert, from the id; NULL (not "") keeps the unique index happy.
-    number = models.CharField(max_length=20, unique=True, null=True)  # noqa: DJ001
+    # PC- and the id, eight digits or more: the database computes it as it inserts the row.
+    number = models.GeneratedField(
+        expression=Concat(
+            Value("PC-"), LPad(ID_TEXT, Greatest(Value(8), Length(ID_TEXT)), Value("0"))
+        ),
+        output_field=models.CharField(max_length=20),
+        db_persist=True,
+        unique=True,
+    )
     channel = models.CharField(max_length=3, choices=Channel.choices)
     buyer_org = models.IntegerField(null=True, blank=True)  # auth organization; None for B2C
     buyer_user = models.CharField(max_length=64)  # auth user id (or client id) who placed it
@@ -79,7 +89,7 @@ class Order(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.number or f"order {self.pk}"
+        return self.number if self.pk is not None else "new order"  # numbered as inserted
 
 
 class OrderLine(models.Model):

@@ -57,6 +57,7 @@ class LineOut(ColumnsOut):
 class OrderOut(ColumnsOut):
     """An order with its lines as the API shows it."""
 
+    number = serializers.CharField(read_only=True)  # a generated column: DRF maps no type
     lines = LineOut(many=True, read_only=True)
 
     class Meta:

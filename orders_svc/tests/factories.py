@@ -26,7 +26,6 @@ class OrderFactory(factory.django.DjangoModelFactory):
             total=Decimal("10.00"),
         )
 
-    number = factory.Sequence(lambda n: f"PC-F{n:07d}")
     channel = Order.Channel.B2B
     buyer_org = HOSPITAL_ORG
     buyer_user = "31"

@@ -27,6 +27,7 @@ def test_a_hospital_order_is_priced_reserved_and_confirmed(hospital, upstream):
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["status"] == "confirmed" and body["price_source"] == "live"
+    assert body["number"] == f"PC-{body['id']:08d}"  # computed as the order was inserted
     assert body["total"] == "17.5000"
     assert [line["line_total"] for line in body["lines"]] == ["7.5000", "10.0000"]
     assert body["lines"][0]["allocations"] == [

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def crashed_order(age: timedelta, **fields) -> Order:
-    order = OrderFactory(channel="b2c", buyer_org=None, buyer_user="7", number="PC-X1", **fields)
+    order = OrderFactory(channel="b2c", buyer_org=None, buyer_user="7", **fields)
     OrderLineFactory(
         order=order, line_no=1, drug=3, requested_quantity=1, quantity=0, prescription=44
     )

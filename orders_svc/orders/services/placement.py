@@ -362,8 +362,6 @@ def order_create_pending(
         idempotency_key=idempotency_key,
         request_hash=request_hash,
     )
-    order.number = f"PC-{order.pk:08d}"
-    order.save(update_fields=["number"])
     lines_stored = OrderLine.objects.bulk_create(
         OrderLine(
             order=order,

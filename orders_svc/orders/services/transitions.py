@@ -77,7 +77,7 @@ def reservation_transition(*, order: Order, to: str, changes: dict | None = None
             order,
             to,
             table=RESERVATION_TRANSITIONS,
-            subject=f"The stock held for order {order.number or order.pk}",
+            subject=f"The stock held for order {order.number}",
             field="reservation_state",
             changes=changes,
         )
@@ -95,4 +95,4 @@ def _transaction() -> AbstractContextManager:
 
 
 def _subject(order: Order) -> str:
-    return f"Order {order.number or order.pk}"
+    return f"Order {order.number}"
