@@ -14,10 +14,10 @@ from tests.factories import DrugFactory, stocked_lot
 RESERVATIONS = "/api/catalog/reservations/"
 
 # Statements of a reservation whatever its size: the idempotency record (claimed, answered),
-# savepoints, the drug, reservation and lot locks and checks, and one INSERT each for the
-# reservation, its event, lines, ledger rows and allocations; test transactions count their
-# savepoints too.
-RESERVATION_STATEMENTS = 17
+# savepoints, the drug, reservation and lot locks and checks, one INSERT for the reservation
+# and its event, and one each for its lines, ledger rows and allocations; test transactions
+# count their savepoints too.
+RESERVATION_STATEMENTS = 16
 
 
 @pytest.fixture
@@ -349,7 +349,13 @@ def test_a_reservation_costs_one_statement_per_lot_beyond_a_fixed_few(
     with django_assert_max_num_queries(RESERVATION_STATEMENTS + 2 * drugs):  # its lots' UPDATEs
         made = reserve(reserver, lines, confirm=True)
     assert made.status_code == 201, made.content
-    assert Movement.objects.filter(reservation=made.json()["id"]).count() == 2 * drugs
+    reservation = Reservation.objects.get(pk=made.json()["id"])
+    assert list(reservation.events.values_list("from_status", "to_status", "actor", "reason")) == [
+        ("", "held", reservation.client, "reserved, order confirmed")
+    ]
+    assert reservation.movements.filter(kind="reservation").count() == 2 * drugs
+    reserved = sorted(Lot.objects.values_list("reserved", flat=True))
+    assert reserved == sorted([5, 3] * drugs)  # FEFO: all of the first lot, 3 of the next
 
 
 @pytest.mark.django_db
