@@ -1,5 +1,6 @@
 """The stock ledger: every change to a lot's counters is a ``Movement`` row, written in the
-same transaction as the change. Receipts, adjustments (and write-offs) and returns.
+same transaction as the change. Receipts, adjustments (and write-offs), returns, and the
+stock a reservation holds.
 """
 
 from collections.abc import Sequence
