@@ -125,6 +125,31 @@ def test_an_order_confirmed_reaches_the_buyers_endpoint_signed(hospital, upstrea
 
 
 @pytest.mark.django_db
+def test_an_event_goes_to_the_active_endpoints_of_buyer_and_seller_that_chose_it(
+    hospital, upstream, settings
+):
+    def endpoint(organization: int, name: str, events=("order.confirmed",), active=True):
+        Endpoint.objects.create(
+            organization=organization,
+            url=f"http://127.0.0.1:9/{name}",
+            events=list(events),
+            active=active,
+            secret="whsec_x",
+            created_by="user:31",
+        )
+
+    buyer, seller = 2, settings.ORDERS_SELLER_ORG
+    endpoint(buyer, "buyer")
+    endpoint(buyer, "buyer-shipments-only", events=("order.shipped",))
+    endpoint(buyer, "buyer-switched-off", active=False)
+    endpoint(seller, "seller")
+    endpoint(seller + buyer + 100, "someone-else")
+    place(hospital, upstream)
+    delivered_to = {delivery.endpoint.url for delivery in Delivery.objects.all()}
+    assert delivered_to == {"http://127.0.0.1:9/buyer", "http://127.0.0.1:9/seller"}
+
+
+@pytest.mark.django_db
 def test_a_receiver_that_is_down_gets_the_event_later(hospital, upstream):
     port = free_port()
     endpoint = register(hospital, f"http://127.0.0.1:{port}/hooks")

@@ -6,6 +6,7 @@ import uuid
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from common.prepared import AnyOf, PreparedQuery
 from orders.models import Order
 from webhooks.models import Delivery, Endpoint, Event, EventType
 
@@ -28,10 +29,16 @@ def event_record(
     )
 
 
+# Read on every order confirmed, shipped, delivered or cancelled: compiled once per process.
+_active_endpoints = PreparedQuery(
+    lambda: Endpoint.objects.filter(organization=AnyOf("organizations"), active=True)
+)
+
+
 def _subscribers(type: str, organizations: list[int]) -> dict[int, list[Endpoint]]:
     """The active endpoints of ``organizations`` that chose ``type``, by organization."""
     chosen: dict[int, list[Endpoint]] = {}
-    for endpoint in Endpoint.objects.filter(organization__in=organizations, active=True):
+    for endpoint in _active_endpoints(organizations=organizations):
         if type in endpoint.events:
             chosen.setdefault(endpoint.organization, []).append(endpoint)
     return chosen
