@@ -106,6 +106,7 @@ _REMOVE_SQL = [
 _TABLES = (
     "catalog_drug",
     "catalog_warehouse",
+    "inventory_expiringlottally",
     "inventory_lot",
     "inventory_movement",
     "inventory_receipt",

@@ -7,15 +7,11 @@ from datetime import date, timedelta
 
 from django.db.models import (
     Case,
-    DecimalField,
-    ExpressionWrapper,
     F,
     Min,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
@@ -27,7 +23,6 @@ from catalog.models import Drug
 from catalog.selectors import warehouse_list
 from common.prepared import Param, PreparedQuery
 from inventory.models import (
-    EXPIRING_STATUSES,
     Allocation,
     Lot,
     LotStatus,
@@ -168,32 +163,6 @@ def drug_availability(*, drug_id: int) -> DrugAvailability | None:
         on_hand=sum(w.on_hand for w in warehouses),
         earliest_expiry=min(expiries, default=None),
         warehouses=warehouses,
-    )
-
-
-def lots_expiring(*, owner_org: int | None, days: int) -> QuerySet[Lot]:
-    """Lots with stock that are still sellable or quarantined and expire within ``days``,
-    soonest first, with their value at the drug's list price (null where unknown).
-
-    Read along ``inventory_lot_expiring_idx`` in the report's order, so a page stops after
-    its rows; the count reads that index alone (the warehouse is in it, and the list price
-    is a per-row subquery that a count leaves out instead of a join it would have to keep).
-    """
-    today = timezone.localdate()
-    lots = Lot.objects.filter(
-        status__in=EXPIRING_STATUSES,
-        on_hand__gt=0,
-        expiry_date__gte=today,
-        expiry_date__lte=today + timedelta(days=days),
-    )
-    lots = _in_warehouses_of(lots, owner_org)
-    list_price = Drug.objects.filter(pk=OuterRef("drug_id")).values("list_price")
-    value = ExpressionWrapper(
-        F("on_hand") * Subquery(list_price),
-        output_field=DecimalField(max_digits=20, decimal_places=4),
-    )
-    return (
-        lots.annotate(value=value).select_related("drug", "warehouse").order_by("expiry_date", "pk")
     )
 
 

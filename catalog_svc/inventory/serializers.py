@@ -1,7 +1,5 @@
 """Request and response bodies of the inventory API."""
 
-from decimal import ROUND_HALF_UP
-
 from rest_framework import serializers
 
 from common.serializers import ColumnsOut
@@ -180,24 +178,22 @@ class ExpiringParams(serializers.Serializer):
 
 
 class ExpiringLotOut(serializers.Serializer):
-    lot = serializers.IntegerField(source="pk")
-    drug = serializers.IntegerField(source="drug_id")
-    ndc = serializers.CharField(source="drug.ndc")
-    drug_name = serializers.CharField(source="drug.name")
-    warehouse = serializers.IntegerField(source="warehouse_id")
-    warehouse_name = serializers.CharField(source="warehouse.name")
+    """A row of the expiring-lots report (``inventory.expiring``), money already in cents."""
+
+    lot = serializers.IntegerField()
+    drug = serializers.IntegerField()
+    ndc = serializers.CharField()
+    drug_name = serializers.CharField()
+    warehouse = serializers.IntegerField()
+    warehouse_name = serializers.CharField()
     lot_number = serializers.CharField()
     expiry_date = serializers.DateField()
     status = serializers.CharField()
-    quantity = serializers.IntegerField(source="on_hand")
+    quantity = serializers.IntegerField()
     available = serializers.IntegerField()
-    list_price = serializers.DecimalField(
-        source="drug.list_price", max_digits=20, decimal_places=2, rounding=ROUND_HALF_UP
-    )
-    value = serializers.DecimalField(
-        max_digits=20, decimal_places=2, rounding=ROUND_HALF_UP, allow_null=True
-    )
-    currency = serializers.CharField(source="drug.currency")
+    list_price = serializers.DecimalField(max_digits=20, decimal_places=2, allow_null=True)
+    value = serializers.DecimalField(max_digits=20, decimal_places=2, allow_null=True)
+    currency = serializers.CharField()
 
 
 class LowStockOut(serializers.Serializer):

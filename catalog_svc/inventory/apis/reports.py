@@ -7,8 +7,9 @@ from rest_framework import generics
 from catalog.models import Drug
 from catalog.principals import owner_scope
 from inventory.apis.access import INVENTORY_SCOPES, BackOffice
+from inventory.expiring import lots_expiring
 from inventory.models import Lot
-from inventory.selectors import drugs_low_stock, lots_expiring
+from inventory.selectors import drugs_low_stock
 from inventory.serializers import ExpiringLotOut, ExpiringParams, LowStockOut
 
 

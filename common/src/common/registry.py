@@ -82,6 +82,7 @@ SERVICES: tuple[Service, ...] = (
             "expire_reservations",  # unconfirmed holds whose time is up
             "expire_lots",  # lots past their expiry date
             "purge_idempotency_records",  # stored answers older than any client's retries
+            "compact_expiring_tally",  # the expiring report's count: one row per warehouse, day
         ),
         threads=4,
     ),
