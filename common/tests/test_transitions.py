@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection, transaction
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from common.testing import race
@@ -26,7 +27,7 @@ def test_an_illegal_move_says_from_to_and_what_is_allowed(current, to, allowed):
     assert refused.value.extra == {"from": current, "to": to, "allowed": allowed}
 
 
-def move(parcel_id: int, to: str, *, after_commit=None, note: str = "") -> str:
+def move(parcel_id: int, to: str, *, after_commit=None, note: str = "", **more) -> str:
     with transaction.atomic():
         parcel = Parcel.objects.get(pk=parcel_id)
         return transition_apply(
@@ -34,7 +35,7 @@ def move(parcel_id: int, to: str, *, after_commit=None, note: str = "") -> str:
             to,
             table={"packed": {"shipped", "lost"}, "shipped": {"delivered"}},
             subject=f"Parcel {parcel_id}",
-            changes={"note": note},
+            changes={"note": note, **more},
             record=lambda current, new: ParcelEvent.objects.create(
                 parcel=parcel, from_status=current, to_status=new
             ),
@@ -61,6 +62,14 @@ def test_a_move_saves_only_its_columns_writes_the_event_and_runs_side_effects_af
     assert any("FOR UPDATE" in statement for statement in sql)
     update = next(statement for statement in sql if statement.startswith("UPDATE"))
     assert '"touched"' not in update
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_move_may_set_a_column_from_the_row_itself():
+    parcel = Parcel.objects.create(touched=4)
+    move(parcel.pk, "lost", touched=F("touched") + 1)
+    parcel.refresh_from_db()
+    assert (parcel.status, parcel.touched) == ("lost", 5)
 
 
 @pytest.mark.django_db(transaction=True)
