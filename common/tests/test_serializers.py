@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from rest_framework import serializers
 
-from common.serializers import ColumnsOut
+from common.serializers import ColumnsOut, FieldsBuiltOnce
 from tests.project.models import Parcel, ParcelEvent
 
 
@@ -123,3 +123,32 @@ def test_a_nested_serializer_with_a_field_that_needs_it_is_refused():
 
     with pytest.raises(TypeError, match=r"WithEventLabels\.events"):
         WithEventLabels(Parcel(id=1)).data  # noqa: B018
+
+
+class ItemIn(serializers.Serializer):
+    sku = serializers.IntegerField(min_value=1)
+    count = serializers.IntegerField(min_value=1)
+
+
+class BasketIn(FieldsBuiltOnce, serializers.Serializer):
+    items = ItemIn(many=True, allow_empty=False)
+    note = serializers.CharField(required=False, default="")
+
+    def validate_note(self, note):
+        return note.strip()
+
+
+def test_a_body_serializer_builds_its_fields_once_and_validates_each_body_on_its_own():
+    bad = BasketIn(data={"items": [{"sku": 0, "count": 1}]})
+    good = BasketIn(data={"items": [{"sku": 7, "count": 2}], "note": " fragile "})
+    worse = BasketIn(data={"items": [{"sku": "x", "count": 1}, {"sku": 1, "count": 0}]})
+    assert not bad.is_valid() and good.is_valid() and not worse.is_valid()
+    assert bad.errors == {"items": [{"sku": ["Ensure this value is greater than or equal to 1."]}]}
+    assert good.validated_data == {"items": [{"sku": 7, "count": 2}], "note": "fragile"}
+    assert worse.errors == {
+        "items": [
+            {"sku": ["A valid integer is required."]},
+            {"count": ["Ensure this value is greater than or equal to 1."]},
+        ]
+    }
+    assert bad.fields is good.fields is worse.fields  # built once, for the class

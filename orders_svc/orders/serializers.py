@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from common.errors import MAX_INT
-from common.serializers import ColumnsOut
+from common.serializers import ColumnsOut, FieldsBuiltOnce
 from orders.models import Order, OrderEvent, OrderLine
 from orders.selectors import order_with_lines
 
@@ -17,7 +17,7 @@ class LineIn(serializers.Serializer):
     )
 
 
-class OrderIn(serializers.Serializer):
+class OrderIn(FieldsBuiltOnce, serializers.Serializer):
     lines = LineIn(many=True, allow_empty=False, max_length=MAX_LINES)
     notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     min_shelf_life_days = serializers.IntegerField(min_value=0, max_value=3650, default=0)

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from common.serializers import ColumnsOut
+from common.serializers import ColumnsOut, FieldsBuiltOnce
 from prices.money import MAX_QUANTITY, MAX_QUOTE_LINES
 from prices.serializers import drug_input
 from quotes.models import Quote, QuoteLine
@@ -14,24 +14,6 @@ BUYER_KINDS = ["hospital", "pharmacy", "distributor", PATIENT]
 class QuoteLineInputSerializer(serializers.Serializer):
     drug = drug_input()
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
-
-
-# An input serializer whose fields are built and bound once per class, not per request.
-# DRF deep-copies a serializer's declared fields, a nested serializer's with them, for each
-# instance it makes: an eighth of a quote's CPU. Fields that keep nothing between calls (plain
-# fields and nested serializers of them, no context, no ``partial``) can serve every request:
-# each request's serializer still keeps its own data, errors and validated data. (No
-# docstring: the API schema would show it as every subclass's description.)
-class FieldsBuiltOnce:
-    @property
-    def fields(self):
-        serializer_class = type(self)
-        # Kept on the class itself (not inherited), so a subclass builds its own.
-        built = serializer_class.__dict__.get("_fields_built_once")
-        if built is None:
-            built = super(FieldsBuiltOnce, serializer_class()).fields
-            serializer_class._fields_built_once = built
-        return built
 
 
 class QuoteInputSerializer(FieldsBuiltOnce, serializers.Serializer):
