@@ -10,10 +10,10 @@ with ``from``, ``to`` and ``allowed`` (the moves there are from ``from``, sorted
 import functools
 from collections.abc import Callable, Iterable, Mapping
 
-from django.db import DatabaseError, connections, models, router, transaction
-from django.db.models.signals import post_save, pre_save
+from django.db import connections, models, router, transaction
 
 from common.errors import Conflict
+from common.saving import save_fields
 
 
 class InvalidTransition(Conflict):
@@ -69,7 +69,7 @@ def transition_apply(
     changes = dict(changes or {})
     for name, value in {field: to, **changes}.items():
         setattr(instance, name, value)
-    _save(instance, alias, (field, *changes, *_auto_now_fields(model)))
+    save_fields(instance, (field, *changes, *_auto_now_fields(model)), alias=alias)
     if record is not None:
         record(current, to)
     if after_commit is not None:
@@ -84,8 +84,8 @@ def _auto_now_fields(model: type[models.Model]) -> tuple[str, ...]:
     return tuple(f.name for f in model._meta.concrete_fields if getattr(f, "auto_now", False))
 
 
-# The lock and the save are the same statements for every move of a model: written as SQL once
-# per model (and columns) rather than built and compiled by the ORM twice per move.
+# The lock is the same statement for every move of a model: written as SQL once per model
+# rather than built and compiled by the ORM on every move (the save: ``save_fields``).
 
 
 @functools.cache
@@ -93,38 +93,3 @@ def _lock_sql(model: type[models.Model], field: str, alias: str) -> str:
     quote, meta = connections[alias].ops.quote_name, model._meta
     column, table, pk = meta.get_field(field).column, meta.db_table, meta.pk.column
     return f"SELECT {quote(column)} FROM {quote(table)} WHERE {quote(pk)} = %s FOR UPDATE"  # noqa: S608 - names from model meta
-
-
-@functools.cache
-def _update_sql(model: type[models.Model], columns: tuple[str, ...], alias: str) -> str:
-    quote, meta = connections[alias].ops.quote_name, model._meta
-    assignments = ", ".join(f"{quote(column)} = %s" for column in columns)
-    return f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608 - names from model meta
-
-
-def _save(instance: models.Model, alias: str, names: tuple[str, ...]) -> None:
-    """``instance.save(update_fields=names)``, as one prepared ``UPDATE`` where nothing would
-    tell them apart: no ``save()`` of the model's own, no signal receivers, no expression
-    among the values (``F("n") + 1`` needs the ORM's compiler)."""
-    model = type(instance)
-    names = tuple(dict.fromkeys(names))  # in order, once each
-    fields = [model._meta.get_field(name) for name in names]
-    connection = connections[alias]
-    values = [field.pre_save(instance, False) for field in fields]
-    if (
-        model.save is not models.Model.save
-        or pre_save.has_listeners(model)
-        or post_save.has_listeners(model)
-        or any(hasattr(value, "resolve_expression") for value in values)
-    ):
-        instance.save(update_fields=names)
-        return
-    prepared = [
-        field.get_db_prep_save(value, connection)
-        for field, value in zip(fields, values, strict=True)
-    ]
-    columns = tuple(field.column for field in fields)
-    with connection.cursor() as cursor:
-        cursor.execute(_update_sql(model, columns, alias), [*prepared, instance.pk])
-        if cursor.rowcount != 1:
-            raise DatabaseError("A transition's save did not affect its row.")
