@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from common.serializers import ColumnsOut
+from common.serializers import ColumnsOut, FieldsBuiltOnce
 from inventory.filters import MAX_DAYS
 from inventory.models import AdjustmentReason, Lot, Movement, Reservation, Shipment
 from inventory.selectors import lot_status_today, lot_units_for_sale
@@ -209,7 +209,7 @@ class ReservationLineIn(serializers.Serializer):
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
 
 
-class ReservationIn(serializers.Serializer):
+class ReservationIn(FieldsBuiltOnce, serializers.Serializer):
     reference = serializers.CharField(max_length=100)
     lines = ReservationLineIn(many=True, allow_empty=False, max_length=200)
     min_shelf_life_days = serializers.IntegerField(min_value=0, max_value=MAX_DAYS, default=0)

@@ -77,9 +77,10 @@ def _stateless(field: fields.Field) -> bool:
 # An input serializer whose fields are built and bound once per class, not per request.
 # DRF deep-copies a serializer's declared fields, a nested serializer's with them, for each
 # instance it makes: an eighth of a quote's CPU. Fields that keep nothing between calls (plain
-# fields and nested serializers of them, no context, no ``partial``) can serve every request:
-# each request's serializer still keeps its own data, errors and validated data. (No
-# docstring: the API schema would show it as every subclass's description.)
+# fields and nested serializers of them, no context, no ``partial``) can serve every request,
+# in any thread: validating keeps its state in the serializer being validated, and each
+# request's serializer still keeps its own data, errors and validated data. (No docstring:
+# the API schema would show it as every subclass's description.)
 class FieldsBuiltOnce:
     @property
     def fields(self):
