@@ -1,12 +1,13 @@
-"""save_fields writes exactly the named columns, as save(update_fields=...) would."""
+"""save_fields writes exactly the named columns, as save(update_fields=...) would; insert_rows
+stores rows as bulk_create would, in one statement."""
 
 import pytest
 from django.db import DatabaseError, connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
-from common.saving import save_fields
-from tests.project.models import Parcel
+from common.saving import insert_rows, save_fields
+from tests.project.models import Parcel, ParcelEvent
 
 
 @pytest.mark.django_db
@@ -34,3 +35,23 @@ def test_an_expression_goes_through_the_orm_and_a_missing_row_is_an_error():
     Parcel.objects.filter(pk=parcel.pk).delete()
     with pytest.raises(DatabaseError):
         save_fields(parcel, ["note"])
+
+
+def columns(instance) -> dict:
+    return {f.attname: getattr(instance, f.attname) for f in type(instance)._meta.concrete_fields}
+
+
+@pytest.mark.django_db
+def test_rows_are_inserted_in_one_statement_as_bulk_create_would():
+    parcel = Parcel.objects.create()
+    events = [ParcelEvent(parcel=parcel, from_status="", to_status=s) for s in ("a", "b", "c")]
+    with CaptureQueriesContext(connection) as queries:
+        made = insert_rows(events)
+    assert len(queries) == 1
+    assert made == events and all(event.pk and not event._state.adding for event in events)
+    assert [columns(ParcelEvent.objects.get(pk=e.pk)) for e in events] == [
+        columns(e) for e in events
+    ]
+    (new,) = insert_rows([Parcel(note="n")])
+    assert columns(Parcel.objects.get(pk=new.pk)) == columns(new)  # auto_now stamped, id set
+    assert insert_rows([]) == []

@@ -13,6 +13,7 @@ from itertools import chain
 from django.db.models import F
 from django.utils import timezone
 
+from common.saving import insert_rows
 from common.transitions import transition_apply
 from inventory.models import (
     Allocation,
@@ -104,7 +105,7 @@ def new_lines_hold(
         line: [Allocation(line=line, lot=lot, quantity=quantity) for lot, quantity in plan]
         for line, plan in plans.items()
     }
-    Allocation.objects.bulk_create(chain.from_iterable(allocations.values()))
+    insert_rows(list(chain.from_iterable(allocations.values())))
     return allocations
 
 

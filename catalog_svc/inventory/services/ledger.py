@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from catalog.models import Drug, Warehouse
 from common.errors import Conflict, ValidationFailed
+from common.saving import insert_rows
 from inventory.locks import lots_lock
 from inventory.models import (
     AdjustmentReason,
@@ -95,16 +96,18 @@ def stock_reserve(
     for lot, quantity in quantities:
         if not _lot_reserve(lot.pk, quantity):
             raise Conflict(f"Lot {lot.lot_number} no longer has {quantity} available.")
-    Movement.objects.bulk_create(
-        Movement(
-            lot_id=lot.pk,
-            kind=MovementKind.RESERVATION,
-            reserved_delta=quantity,
-            actor=actor,
-            reference=reservation.reference,
-            reservation=reservation,
-        )
-        for lot, quantity in quantities
+    insert_rows(
+        [
+            Movement(
+                lot_id=lot.pk,
+                kind=MovementKind.RESERVATION,
+                reserved_delta=quantity,
+                actor=actor,
+                reference=reservation.reference,
+                reservation=reservation,
+            )
+            for lot, quantity in quantities
+        ]
     )
 
 

@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from common.errors import Conflict, NotFound, ValidationFailed
+from common.saving import insert_rows
 from common.transitions import InvalidTransition
 from inventory.locks import drugs_lock, lots_lock, reservations_lock, sellable_lots_lock
 from inventory.models import (
@@ -177,9 +178,11 @@ def _hold_fefo(
         _reservation_insert(
             reservation, reason="reserved, order confirmed" if confirmed_at else "reserved"
         )
-        made = ReservationLine.objects.bulk_create(
-            ReservationLine(reservation=reservation, drug_id=line.drug, quantity=line.quantity)
-            for line in lines
+        made = insert_rows(
+            [
+                ReservationLine(reservation=reservation, drug_id=line.drug, quantity=line.quantity)
+                for line in lines
+            ]
         )
         held = new_lines_hold(
             reservation=reservation,

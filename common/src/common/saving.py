@@ -1,15 +1,15 @@
-"""Saving some columns of a row without the ORM building and compiling the same ``UPDATE``
-every time.
+"""Writing rows without the ORM building and compiling the same statement every time.
 
-``instance.save(update_fields=...)`` builds a query and compiles it on each call; a state
-machine's move, or an order line priced at confirmation, saves the same columns of the same
-model every time. :func:`save_fields` writes them with SQL made once per model and columns,
-preparing each value as ``save()`` would (``pre_save``, so ``auto_now`` is stamped, then
-``get_db_prep_save``).
+``instance.save(update_fields=...)`` and ``bulk_create`` build a query and compile it on each
+call; a state machine's move, an order placed or a reservation made writes the same columns
+of the same models every time. :func:`save_fields` and :func:`insert_rows` write them with
+SQL made once per model (and columns), preparing each value as the ORM would (``pre_save``,
+so ``auto_now`` and ``auto_now_add`` are stamped, then ``get_db_prep_save``).
 """
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.db import DatabaseError, connections, models, router
 from django.db.models.signals import post_save, pre_save
@@ -47,3 +47,58 @@ def _update_sql(model: type[models.Model], columns: tuple[str, ...], alias: str)
     quote, meta = connections[alias].ops.quote_name, model._meta
     assignments = ", ".join(f"{quote(column)} = %s" for column in columns)
     return f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608 - names from model meta
+
+
+@dataclass(frozen=True)
+class _Insert:
+    sql: str
+    fields: tuple  # the columns written
+    returned: tuple  # the columns Postgres fills in (an auto id, generated columns)
+
+
+def insert_rows(instances: Sequence[models.Model]) -> list[models.Model]:
+    """``bulk_create(instances)`` for new rows of one model, as one ``INSERT … SELECT FROM
+    UNNEST`` (an array per column: the same statement for any number of rows). Each instance
+    gets its id and database-generated columns and becomes a stored instance. Values that are
+    expressions go through ``bulk_create`` itself."""
+    if not instances:
+        return []
+    model = type(instances[0])
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    statement = _insert_statement(model, alias)
+    raw = [[field.pre_save(row, True) for row in instances] for field in statement.fields]
+    if any(hasattr(value, "resolve_expression") for column in raw for value in column):
+        return model._base_manager.bulk_create(instances)
+    arrays = [
+        [field.get_db_prep_save(value, connection) for value in column]
+        for field, column in zip(statement.fields, raw, strict=True)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, arrays)
+        made = cursor.fetchall()
+    for instance, values in zip(instances, made, strict=True):
+        for field, value in zip(statement.returned, values, strict=True):
+            setattr(instance, field.attname, value)
+        instance._state.adding = False
+        instance._state.db = alias
+    return list(instances)
+
+
+@functools.cache
+def _insert_statement(model: type[models.Model], alias: str) -> _Insert:
+    connection = connections[alias]
+    quote, meta = connection.ops.quote_name, model._meta
+    fields = tuple(
+        field
+        for field in meta.concrete_fields
+        if not getattr(field, "generated", False) and not (field.primary_key and field.db_returning)
+    )
+    returned = tuple(field for field in meta.concrete_fields if field.db_returning) or (meta.pk,)
+    arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608 - names from model meta
+        f"SELECT * FROM UNNEST({arrays}) "
+        f"RETURNING {', '.join(quote(field.column) for field in returned)}"
+    )
+    return _Insert(sql=sql, fields=fields, returned=returned)

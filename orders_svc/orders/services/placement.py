@@ -29,7 +29,7 @@ from common.errors import (
     ValidationFailed,
 )
 from common.fallbacks import last_good_prices
-from common.saving import save_fields
+from common.saving import insert_rows, save_fields
 from common.transitions import InvalidTransition
 from orders import replay, upstreams
 from orders.licences import licence_refusal
@@ -353,29 +353,35 @@ def order_create_pending(
 ) -> Order:
     """The ``pending`` order, committed before anything else happens, with its lines as
     stored (``order.lines.all()`` reads no row)."""
-    order = Order.objects.create(
-        channel=Order.Channel.B2C if buyer.role == "patient" else Order.Channel.B2B,
-        buyer_org=buyer.org,
-        buyer_user=buyer_user(buyer),
-        seller_org=settings.ORDERS_SELLER_ORG,
-        min_shelf_life_days=min_shelf_life_days,
-        allow_backorder=allow_backorder,
-        notes=notes,
-        idempotency_key=idempotency_key,
-        request_hash=request_hash,
+    (order,) = insert_rows(
+        [
+            Order(
+                channel=Order.Channel.B2C if buyer.role == "patient" else Order.Channel.B2B,
+                buyer_org=buyer.org,
+                buyer_user=buyer_user(buyer),
+                seller_org=settings.ORDERS_SELLER_ORG,
+                min_shelf_life_days=min_shelf_life_days,
+                allow_backorder=allow_backorder,
+                notes=notes,
+                idempotency_key=idempotency_key,
+                request_hash=request_hash,
+            )
+        ]
     )
-    lines_stored = OrderLine.objects.bulk_create(
-        OrderLine(
-            order=order,
-            line_no=n,
-            drug=line.drug,
-            requested_quantity=line.quantity,
-            prescription=line.prescription,
-        )
-        for n, line in enumerate(lines, start=1)
+    lines_stored = insert_rows(
+        [
+            OrderLine(
+                order=order,
+                line_no=n,
+                drug=line.drug,
+                requested_quantity=line.quantity,
+                prescription=line.prescription,
+            )
+            for n, line in enumerate(lines, start=1)
+        ]
     )
-    OrderEvent.objects.create(order=order, to_status=Order.Status.PENDING, by=buyer.actor)
-    return order_with_lines_held(order, lines_stored)  # bulk_create set their ids (Postgres)
+    insert_rows([OrderEvent(order=order, to_status=Order.Status.PENDING, by=buyer.actor)])
+    return order_with_lines_held(order, lines_stored)  # insert_rows set their ids
 
 
 def order_place(

@@ -10,6 +10,7 @@ from contextlib import AbstractContextManager, nullcontext
 
 from django.db import transaction
 
+from common.saving import insert_rows
 from common.transitions import transition_apply, transition_check
 from orders.models import Order, OrderEvent
 from webhooks.outbox import order_event_record
@@ -52,8 +53,8 @@ def order_transition(
     actor (``Principal.actor``, ``admin_actor`` or ``system:<job>``)."""
 
     def record(previous: str, to: str) -> None:
-        OrderEvent.objects.create(
-            order=order, from_status=previous, to_status=to, by=by, reason=reason
+        insert_rows(
+            [OrderEvent(order=order, from_status=previous, to_status=to, by=by, reason=reason)]
         )
         order_event_record(order=order, to=to)  # the webhook outbox, in this transaction
 
