@@ -34,6 +34,7 @@ from scenarios import (
     EXPIRING_PATH,
     HOT_SPOT_CONNECTIONS,
     HOT_SPOT_UNITS,
+    ORDER_UNITS,
     POOL_SIZE,
     build_scenarios,
     readers_needed,
@@ -73,7 +74,8 @@ def setup_lines(result: dict) -> list[str]:
         f"the ceiling's rate needs to stay within the read quota ({p['read_quota']} per "
         "person); the hot spot's "
         f"{HOT_SPOT_CONNECTIONS} connections share the write pool's {POOL_SIZE} buyers and "
-        f"order from a lot of {HOT_SPOT_UNITS:,} units received for the run",
+        f"order from a lot of {HOT_SPOT_UNITS:,} units received for the run; every other "
+        f"ordered drug gets a lot of {ORDER_UNITS:,}",
         f"- scale curves: {result['curves_note']}",
         f"- the whole run took {result['wall_s']} s (platform start, if any, included)",
     ]

@@ -13,6 +13,7 @@ from setup_http import DEMO_PASSWORD, http, sign_in
 POOL_SIZE = 16  # users per token pool: the issue's 16 or more busy buyers
 HOT_SPOT_CONNECTIONS = 50
 HOT_SPOT_UNITS = 20_000
+ORDER_UNITS = 5_000  # per stocked drug: 100 orders/s of 5 lines for 30 s take ~940 each
 EXPIRING_PATH = "/api/catalog/reports/expiring/?days=90"
 
 
@@ -42,24 +43,31 @@ def make_users(url, admin_token, orgs, count, tag, role="hospital"):
         return list(pool.map(create, range(count)))
 
 
-def receive_hot_stock(url, drug, run_id):
-    """A lot of HOT_SPOT_UNITS units of ``drug`` received by the demo distributor, so that
-    the hot spot measures contention on one drug rather than selling it out."""
+def receive_stock(url, drugs, hot, run_id):
+    """One receipt by the demo distributor: a lot of ORDER_UNITS units of each of ``drugs``
+    and of HOT_SPOT_UNITS of ``hot``, so that the order scenarios measure placement and the
+    hot spot contention on one drug, rather than a sell-out."""
     token = sign_in(url, "distributor")
     status, warehouses = http("GET", f"{url}/api/catalog/warehouses/", token=token)
     expiry = (dt.date.today() + dt.timedelta(days=365)).isoformat()
-    line = {"drug": drug, "lot_number": f"HOT{run_id[-8:]}", "expiry_date": expiry}
+    lot_number = f"BN{run_id[-8:]}"
+    lines = [
+        {
+            "drug": drug,
+            "lot_number": lot_number,
+            "expiry_date": expiry,
+            "quantity": HOT_SPOT_UNITS if drug == hot else ORDER_UNITS,
+        }
+        for drug in drugs
+    ]
     status, data = http(
         "POST",
         f"{url}/api/catalog/receipts/",
         token=token,
-        body={
-            "warehouse": warehouses["results"][0]["id"],
-            "lines": [{**line, "quantity": HOT_SPOT_UNITS}],
-        },
+        body={"warehouse": warehouses["results"][0]["id"], "lines": lines},
     )
     if status != 201:
-        raise SystemExit(f"receiving stock for the hot spot failed: {status} {data}")
+        raise SystemExit(f"receiving stock for the order scenarios failed: {status} {data}")
 
 
 def readers_needed(rps: float, duration_s: int, read_quota: str) -> int:
@@ -93,7 +101,7 @@ def build_scenarios(url, run_id, *, quick, detail_readers):
     prefixes = sorted({d["name"][:4].lower() for d in listing["results"]})[:16]
     ids = [d["id"] for d in stocked]
     hot = ids[0]
-    receive_hot_stock(url, hot, run_id)
+    receive_stock(url, ids, hot, run_id)
     tag = run_id[-6:]
     say(
         f"creating buyers in {buyer_orgs}: {detail_readers} for drug detail, "
