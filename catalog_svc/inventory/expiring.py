@@ -5,9 +5,7 @@ Both statements are written as SQL, fixed but for their parameters: a page is re
 ``inventory_lot_expiring_idx`` in the report's order and stops after its rows, the drug and
 the warehouse joined by key for those rows alone; the count sums ``ExpiringLotTally``'s rows
 for the window instead of counting the lots (~120k index entries for 90 days at 1M lots).
-The owner's warehouses are named by id: the planner then sizes the owner's share from the
-lots' own statistics (a join's share is a guess, and a low one made Postgres sort a whole
-1M-lot window instead of reading the index in order).
+The owner's warehouses are named by id (``warehouse_ids_of``).
 """
 
 from dataclasses import dataclass
@@ -15,6 +13,8 @@ from datetime import date, timedelta
 
 from django.db import connection
 from django.utils import timezone
+
+from inventory.selectors import warehouse_ids_of
 
 # The rows come out as the answer's fields: money rounded half-up to cents, as the other
 # money answers are, and null where the drug has no list price.
@@ -42,7 +42,6 @@ INSERT INTO inventory_expiringlottally (warehouse_id, expiry_date, lots)
 SELECT warehouse_id, expiry_date, sum(lots) FROM merged WHERE expiry_date >= %(today)s
 GROUP BY warehouse_id, expiry_date HAVING sum(lots) <> 0
 """
-_OWNED_WAREHOUSES = "SELECT id FROM catalog_warehouse WHERE owner_org = %(org)s"
 
 
 @dataclass(frozen=True)
@@ -55,45 +54,34 @@ class ExpiringLots:
     warehouses: list[int] | None
 
     def count(self) -> int:
-        return self._run(_COUNT, "warehouse_id")[0][0]
+        _, rows = self._fetch(_COUNT, "warehouse_id")
+        return rows[0][0]
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, rows: slice) -> list[dict]:
         offset = rows.start or 0
-        with connection.cursor() as cursor:
-            cursor.execute(
-                self._sql(_PAGE, "lot.warehouse_id"),
-                {**self._params, "limit": rows.stop - offset, "offset": offset},
-            )
-            names = [column.name for column in cursor.description]
-            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        page = {"limit": rows.stop - offset, "offset": offset}
+        names, found = self._fetch(_PAGE, "lot.warehouse_id", **page)
+        return [dict(zip(names, row, strict=True)) for row in found]
 
-    @property
-    def _params(self) -> dict:
-        return {"first": self.first, "last": self.last, "warehouses": self.warehouses}
-
-    def _sql(self, template: str, column: str) -> str:
+    def _fetch(self, template: str, column: str, **more) -> tuple[list[str], list[tuple]]:
+        """The statement's column names and rows, limited to ``warehouses`` on ``column``."""
         mine = "" if self.warehouses is None else f"AND {column} = ANY(%(warehouses)s)"
-        return template.format(in_warehouses=mine)
-
-    def _run(self, template: str, column: str) -> list[tuple]:
+        params = {"first": self.first, "last": self.last, "warehouses": self.warehouses}
         with connection.cursor() as cursor:
-            cursor.execute(self._sql(template, column), self._params)
-            return cursor.fetchall()
+            cursor.execute(template.format(in_warehouses=mine), {**params, **more})
+            return [c.name for c in cursor.description], cursor.fetchall()
 
 
 def lots_expiring(*, owner_org: int | None, days: int) -> ExpiringLots:
     """The report of the lots in ``owner_org``'s warehouses (every warehouse for None) that
     expire from today to ``days`` days from now."""
     today = timezone.localdate()
-    warehouses = None
-    if owner_org is not None:
-        with connection.cursor() as cursor:
-            cursor.execute(_OWNED_WAREHOUSES, {"org": owner_org})
-            warehouses = [warehouse_id for (warehouse_id,) in cursor.fetchall()]
-    return ExpiringLots(first=today, last=today + timedelta(days=days), warehouses=warehouses)
+    return ExpiringLots(
+        first=today, last=today + timedelta(days=days), warehouses=warehouse_ids_of(owner_org)
+    )
 
 
 def expiring_tally_compact(*, today: date | None = None) -> int:

@@ -55,16 +55,20 @@ def _scoped(queryset: QuerySet, owner_org: int | None, path: str) -> QuerySet:
     return queryset if owner_org is None else queryset.filter(**{path: owner_org})
 
 
-def _in_warehouses_of(lots: QuerySet[Lot], owner_org: int | None) -> QuerySet[Lot]:
-    """``lots`` in ``owner_org``'s warehouses, named by id rather than through a join or a
-    subquery: the planner then sizes the distributor's share from the lots' own statistics
-    (a subquery's share is a guess, and a low one made Postgres sort a whole 1M-lot window
-    instead of reading an index in order), and an index holding the warehouse can answer a
-    count alone."""
+def warehouse_ids_of(owner_org: int | None) -> list[int] | None:
+    """The ids of ``owner_org``'s warehouses, or None for every warehouse (admin). Lots are
+    filtered by these ids rather than through a join or a subquery: the planner then sizes
+    the owner's share from the lots' own statistics (a subquery's share is a guess, and a low
+    one made Postgres sort a whole 1M-lot window instead of reading an index in order)."""
     if owner_org is None:
-        return lots
-    warehouses = warehouse_list(owner_org=owner_org).values_list("pk", flat=True)
-    return lots.filter(warehouse_id__in=list(warehouses))
+        return None
+    return list(warehouse_list(owner_org=owner_org).values_list("pk", flat=True))
+
+
+def _in_warehouses_of(lots: QuerySet[Lot], owner_org: int | None) -> QuerySet[Lot]:
+    """``lots`` in ``owner_org``'s warehouses (``warehouse_ids_of``)."""
+    warehouses = warehouse_ids_of(owner_org)
+    return lots if warehouses is None else lots.filter(warehouse_id__in=warehouses)
 
 
 def lot_get(*, lot_id: int, owner_org: int | None) -> Lot | None:
