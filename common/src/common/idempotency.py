@@ -38,6 +38,7 @@ from rest_framework.utils.encoders import JSONEncoder
 from common.authentication import Principal
 from common.errors import Conflict, ValidationFailed
 from common.models import IdempotencyRecord
+from common.saving import save_fields
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -132,15 +133,14 @@ def _run(handler, view, request, args, kwargs) -> Response:
 
 
 def _store(record_id: int, response: Response) -> None:
-    """The answer, on the claimed record (written as SQL: the ORM would compile the
-    same ``UPDATE`` on every write)."""
-    body = json.dumps(response.data, cls=JSONEncoder)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {IdempotencyRecord._meta.db_table} SET status_code = %s, "  # noqa: S608 - table name from model meta
-            "response_body = %s, content_type = %s WHERE id = %s",
-            [response.status_code, body, response.content_type or "", record_id],
-        )
+    """The answer, on the claimed record."""
+    record = IdempotencyRecord(
+        pk=record_id,
+        status_code=response.status_code,
+        response_body=json.dumps(response.data, cls=JSONEncoder),
+        content_type=response.content_type or "",
+    )
+    save_fields(record, ["status_code", "response_body", "content_type"])
 
 
 def idempotent(*, fallback_key: Callable[[Request], str | None] | None = None):
