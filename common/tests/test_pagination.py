@@ -2,7 +2,11 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
 
+from common.pagination import WindowCountPagination
 from common.testing import mint_token
 
 GROUPS = "/api/commontest/groups/"
@@ -75,3 +79,47 @@ def test_a_window_counted_list_that_is_empty_or_read_past_its_end(client):
         response = client.get(COUNTED, {"page": page})
         assert response.status_code == 404, page
         assert response.json()["code"] == "not_found"
+
+
+class _Numbers:
+    """A ``CountedRows`` over 0 .. size - 1 that notes each read it is asked for."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.reads: list[str] = []
+
+    def rows_with_count(self, start: int, stop: int) -> tuple[list, int | None]:
+        self.reads.append("page")
+        rows = list(range(self.size))[start:stop]
+        return rows, self.size if rows else None
+
+    def count(self) -> int:
+        self.reads.append("count")
+        return self.size
+
+
+def _paginate(rows: _Numbers, **query) -> tuple[WindowCountPagination, list]:
+    request = Request(APIRequestFactory().get("/rows/", query))
+    pagination = WindowCountPagination()
+    return pagination, pagination.paginate_queryset(rows, request)
+
+
+@pytest.mark.parametrize(
+    ("page", "expected", "reads"),
+    [("1", [0, 1], ["page"]), ("3", [4], ["page"]), ("last", [4], ["count", "page"])],
+)
+def test_counted_rows_are_paged_with_their_count(page, expected, reads):
+    numbers = _Numbers(5)
+    pagination, rows = _paginate(numbers, page=page, page_size=2)
+    assert rows == expected
+    assert pagination.page.paginator.count == 5
+    assert numbers.reads == reads
+
+
+def test_counted_rows_that_are_empty_or_read_past_their_end():
+    pagination, rows = _paginate(_Numbers(0))
+    assert (rows, pagination.page.paginator.count) == ([], 0)
+    numbers = _Numbers(5)
+    with pytest.raises(NotFound):
+        _paginate(numbers, page=4, page_size=2)
+    assert numbers.reads == ["page", "count"]  # the count the error message needs

@@ -5,9 +5,10 @@ silently clamped, so a client never mistakes a short page for the whole list.
 """
 
 import re
+from typing import Protocol
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, Window
+from django.db.models import Count, QuerySet, Window
 from rest_framework import pagination
 
 from common.errors import ValidationFailed
@@ -33,6 +34,16 @@ class PageNumberPagination(pagination.PageNumberPagination):
         return int(raw)
 
 
+class CountedRows(Protocol):
+    """A list that is not a query set, paged by :class:`WindowCountPagination`: each page is
+    read with the count of all rows; ``count()`` alone only for a page past the end."""
+
+    def rows_with_count(self, start: int, stop: int) -> tuple[list, int | None]:
+        """Rows ``start`` to ``stop`` and the count of all rows (None when there is no row)."""
+
+    def count(self) -> int: ...
+
+
 class _WindowCountPaginator(Paginator):
     """Counts with the page's own query (``COUNT(*) OVER ()``) instead of a second one."""
 
@@ -44,10 +55,9 @@ class _WindowCountPaginator(Paginator):
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
         bottom = (number - 1) * self.per_page
-        counted = self.object_list.annotate(_window_count=Window(Count("pk")))
-        rows = list(counted[bottom : bottom + self.per_page])
+        rows, count = _rows_with_count(self.object_list, bottom, bottom + self.per_page)
         if rows:
-            self.count = rows[0]._window_count
+            self.count = count
         elif number > 1:
             # Past the last page: the count the error needs takes the second query after all.
             self.count = self.object_list.count()
@@ -57,10 +67,19 @@ class _WindowCountPaginator(Paginator):
         return self._get_page(rows, number, self)
 
 
+def _rows_with_count(object_list, start: int, stop: int) -> tuple[list, int | None]:
+    if isinstance(object_list, QuerySet):
+        counted = object_list.annotate(_window_count=Window(Count("pk")))
+        rows = list(counted[start:stop])
+        return rows, rows[0]._window_count if rows else None
+    return object_list.rows_with_count(start, stop)
+
+
 class WindowCountPagination(PageNumberPagination):
     """For lists whose database must find every match before it can send the first row (a
     search sorted by relevance): the total rides on the page's query, so the matching runs
     once rather than again for a separate ``COUNT``. Not for a list read in index order up to
-    its page's last row, which a window count would make read to the end."""
+    its page's last row, which a window count would make read to the end. The list is a query
+    set or a :class:`CountedRows`."""
 
     django_paginator_class = _WindowCountPaginator
