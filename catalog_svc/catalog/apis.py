@@ -7,10 +7,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from catalog.filters import DrugFilter
+from catalog.filters import SEARCH_MAX_LENGTH, DrugFilter
 from catalog.models import Drug, Warehouse
 from catalog.principals import owner_scope
-from catalog.selectors import drug_list, warehouse_list
+from catalog.selectors import drug_list, drug_search_all, warehouse_list
 from catalog.serializers import DrugIn, DrugOut, WarehouseIn, WarehouseOut
 from catalog.services import drug_create, drug_update, warehouse_create
 from common.errors import ValidationFailed
@@ -35,6 +35,21 @@ def _drug_or_404(drug_id: int) -> Drug:
     return drug
 
 
+# Query parameters a search may come with and still skip DrugFilter: the paginator's.
+_SEARCH_ALONE = frozenset({"search", "page", "page_size"})
+
+
+def _search_alone(params) -> str | None:
+    """The search of a request that has no other filter, when DrugFilter's form would take it
+    as it is: stripped, at most its ``max_length``, no NUL (Django's CharField). Else None."""
+    if not params.keys() <= _SEARCH_ALONE:
+        return None
+    query = params.get("search", "").strip()
+    if not query or len(query) > SEARCH_MAX_LENGTH or "\x00" in query:
+        return None
+    return query
+
+
 class DrugListCreateApi(generics.ListAPIView):
     required_scopes = CATALOG_SCOPES
     serializer_class = DrugOut
@@ -45,6 +60,15 @@ class DrugListCreateApi(generics.ListAPIView):
 
     def get_queryset(self):
         return drug_list()
+
+    def filter_queryset(self, queryset):
+        """A search with only the page's parameters (the bulk of the catalog's reads) does
+        not build DrugFilter and its form, the search being all they would apply. A value
+        the form would refuse still goes through it, so that the 400 is the form's."""
+        query = _search_alone(self.request.query_params)
+        if query is None:
+            return super().filter_queryset(queryset)
+        return drug_search_all(query=query)
 
     @property
     def paginator(self):

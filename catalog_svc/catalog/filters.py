@@ -8,6 +8,7 @@ from catalog.models import Drug, Schedule
 from catalog.selectors import drug_search
 
 UNCONTROLLED = "none"
+SEARCH_MAX_LENGTH = 200
 
 
 def strict_boolean(**kwargs) -> django_filters.TypedChoiceFilter:
@@ -31,7 +32,7 @@ class DrugFilter(django_filters.FilterSet):
     # Last, so that it searches within the other filters' results.
     search = django_filters.CharFilter(
         method="filter_search",
-        max_length=200,
+        max_length=SEARCH_MAX_LENGTH,
         help_text="Name, generic name, NDC or GTIN; typo-tolerant.",
     )
 
