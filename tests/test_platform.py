@@ -101,7 +101,7 @@ def test_metrics_add_up_every_worker_of_a_replica(http, platform):
     from common.registry import service
 
     port = service("catalog").ports(PROFILES["e2e"].port_offset)[0]
-    url, name = f"http://127.0.0.1:{port}", "django_http_requests_before_middlewares_total"
+    url, name = f"http://127.0.0.1:{port}", "django_http_requests_total_by_method_total"
     before = metric_total(http.get(f"{url}/metrics").text, name)
     for _ in range(40):
         assert http.get(f"{url}/api/catalog/schema/").status_code == 200

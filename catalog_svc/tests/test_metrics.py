@@ -44,7 +44,7 @@ def test_the_scrape_exports_the_current_number(warehouse, django_assert_num_quer
     with django_assert_num_queries(1):  # one aggregate per scrape, whatever the stock
         body = client.get("/metrics").content.decode()
     assert scraped_value(body) == 12
-    assert "django_http_requests_total_by_view_transport_method_total" in body
+    assert "django_http_responses_total_by_status_view_method_total" in body
 
 
 @pytest.mark.django_db(transaction=True)

@@ -75,7 +75,7 @@ COMMON_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "common.request_metrics.RequestMetricsMiddleware",
     "common.middleware.RequestIdMiddleware",
     "common.middleware.NulByteMiddleware",
     "common.middleware.BodySizeLimitMiddleware",
@@ -89,7 +89,6 @@ MIDDLEWARE = [
     "common.sso.AdminSingleSignOnMiddleware",
     "common.middleware.AdminMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 TEMPLATES = [
