@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from common.errors import Conflict, NotFound, ValidationFailed
 from common.saving import insert_rows
+from common.transactions import transaction_joined
 from common.transitions import InvalidTransition
 from inventory.locks import drugs_lock, lots_lock, reservations_lock, sellable_lots_lock
 from inventory.models import (
@@ -131,7 +132,10 @@ def _hold_fefo(
     now: datetime,
 ) -> Reservation:
     drug_ids = sorted(line.drug for line in lines)
-    with transaction.atomic():
+    # Every refusal below is raised before the first write, so inside the caller's
+    # transaction (an idempotent request's) there is nothing a savepoint would undo, and
+    # reservation_create may look for stock again after expiring lapsed holds.
+    with transaction_joined():
         drugs = drugs_lock(drug_ids)
         unknown = [pk for pk in drug_ids if pk not in drugs]
         if unknown:

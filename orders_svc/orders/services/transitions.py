@@ -1,16 +1,17 @@
 """The order's two state machines and the one way each moves (``common.transitions``).
 
+A move joins the caller's transaction without a savepoint (``transaction_joined``): a
+refused move raises through the caller's ``atomic``, which rolls it all back, and no caller
+catches a refusal to carry on in the same transaction.
+
 ``status`` is the order's life (API.md); every move writes an event row and the webhook
 outbox row in the same transaction. ``reservation_state`` follows the stock catalog holds
 for the order: nothing yet, held, then released (the order did not go through) or committed
 (it shipped).
 """
 
-from contextlib import AbstractContextManager, nullcontext
-
-from django.db import transaction
-
 from common.saving import insert_rows
+from common.transactions import transaction_joined
 from common.transitions import transition_apply, transition_check
 from orders.models import Order, OrderEvent
 from webhooks.outbox import order_event_record
@@ -58,7 +59,7 @@ def order_transition(
         )
         order_event_record(order=order, to=to)  # the webhook outbox, in this transaction
 
-    with _transaction():
+    with transaction_joined():
         transition_apply(
             order,
             to,
@@ -73,7 +74,7 @@ def order_transition(
 def reservation_transition(*, order: Order, to: str, changes: dict | None = None) -> Order:
     """Move the order's ``reservation_state`` to ``to`` if ``RESERVATION_TRANSITIONS`` allows
     it (else 409 ``invalid_transition``)."""
-    with _transaction():
+    with transaction_joined():
         transition_apply(
             order,
             to,
@@ -83,16 +84,6 @@ def reservation_transition(*, order: Order, to: str, changes: dict | None = None
             changes=changes,
         )
     return order
-
-
-def _transaction() -> AbstractContextManager:
-    """The caller's transaction if there is one, else a new one. Inside the caller's, a move
-    takes no savepoint (two statements less): a refused move raises through the caller's
-    ``atomic``, which rolls it all back, and no caller catches a refusal to carry on in the
-    same transaction."""
-    if transaction.get_connection().in_atomic_block:
-        return nullcontext()
-    return transaction.atomic()
 
 
 def _subject(order: Order) -> str:
