@@ -62,7 +62,11 @@ def warehouse_ids_of(owner_org: int | None) -> list[int] | None:
     one made Postgres sort a whole 1M-lot window instead of reading an index in order)."""
     if owner_org is None:
         return None
-    return list(warehouse_list(owner_org=owner_org).values_list("pk", flat=True))
+    return [warehouse.pk for warehouse in _warehouses_of(org=owner_org)]
+
+
+# Read on every back-office list and report: compiled once, not built by the ORM each time.
+_warehouses_of = PreparedQuery(lambda: warehouse_list(owner_org=Param("org")).only("pk"))
 
 
 def _in_warehouses_of(lots: QuerySet[Lot], owner_org: int | None) -> QuerySet[Lot]:

@@ -177,8 +177,9 @@ class ExpiringParams(serializers.Serializer):
     days = serializers.IntegerField(min_value=0, max_value=MAX_DAYS, default=90)
 
 
-class ExpiringLotOut(serializers.Serializer):
-    """A row of the expiring-lots report (``inventory.expiring``), money already in cents."""
+class ExpiringLotOut(FieldsBuiltOnce, serializers.Serializer):
+    """A row of the expiring-lots report (``inventory.expiring``), money already in cents.
+    Its plain fields are built once per process and serve every page (``FieldsBuiltOnce``)."""
 
     lot = serializers.IntegerField()
     drug = serializers.IntegerField()

@@ -74,7 +74,8 @@ def _stateless(field: fields.Field) -> bool:
     return isinstance(field, _STATELESS)
 
 
-# An input serializer whose fields are built and bound once per class, not per request.
+# A serializer whose fields are built and bound once per class, not per request: a request
+# body, or an answer that is not a model's columns (which ``ColumnsOut`` serves).
 # DRF deep-copies a serializer's declared fields, a nested serializer's with them, for each
 # instance it makes: an eighth of a quote's CPU. Fields that keep nothing between calls (plain
 # fields and nested serializers of them, no context, no ``partial``) can serve every request,
