@@ -63,8 +63,36 @@ def test_none_compares_as_sql_null_matching_no_row():
 
 @pytest.mark.parametrize(
     "build",
-    [lambda: Parcel.objects.values("id"), lambda: Parcel.objects.prefetch_related("events")],
+    [
+        lambda: Parcel.objects.values_list("id"),
+        lambda: Parcel.objects.prefetch_related("events"),
+    ],
 )
-def test_only_model_instances_without_prefetch(build):
+def test_only_model_instances_or_dicts_without_prefetch(build):
     with pytest.raises(TypeError):
         PreparedQuery(build)()
+
+
+def test_a_values_query_gives_the_dicts_the_orm_gives():
+    for n, status in enumerate("aabbb"):
+        parcel = Parcel.objects.create(status=status, touched=n)
+        ParcelEvent.objects.create(parcel=parcel, from_status="packed", to_status="sent")
+
+    def per_status(**where):
+        return (
+            Parcel.objects.filter(**where)
+            .values("status")
+            .annotate(parcels=Count("id"), events=Count("events"))
+            .order_by("status")
+        )
+
+    prepared = PreparedQuery(lambda: per_status(status=AnyOf("statuses"), touched__gte=Param("n")))
+    for statuses, least in [(["a", "b"], 0), (["b"], 3), (["c"], 0)]:
+        with CaptureQueriesContext(connection) as queries:
+            found = prepared(statuses=statuses, n=least)
+        assert len(queries) == 1
+        assert found == list(per_status(status__in=statuses, touched__gte=least))
+    assert prepared(statuses=["a", "b"], n=1) == [
+        {"status": "a", "parcels": 1, "events": 1},
+        {"status": "b", "parcels": 3, "events": 3},
+    ]

@@ -8,6 +8,9 @@ with :class:`Param` where each run's values go, and builds the same model instan
 would (``select_related`` and annotations included), applying the converters the compiler
 chose.
 
+A ``values()`` query set (aggregates by group, say) gives its rows as the ORM does, one dict
+each, with the same converters.
+
 The statement's shape is fixed, so anything that would change it goes into SQL instead:
 a list of values is one array parameter (:class:`AnyOf`: ``col = ANY(%s)``), and an
 absent value is ``None`` where ``col = NULL`` matches nothing. Values go to the database
@@ -18,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connections, models, router
-from django.db.models.query import ModelIterable, get_related_populators
+from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
 
 
 class Param(models.Value):
@@ -53,6 +56,7 @@ class _Statement:
     # Per column: the backend's and the field's converters, and the expression they convert.
     converters: tuple[tuple[int, tuple, models.Expression], ...]
     model: type[models.Model]
+    names: tuple[str, ...] | None  # a values() query's column names; None for instances
     model_columns: slice
     attnames: tuple[str, ...]
     populators: tuple
@@ -63,7 +67,8 @@ class PreparedQuery:
     """``build()`` (a query set using :class:`Param`) compiled on first use, per database.
 
     Calling it with every parameter by name runs the statement and returns the instances.
-    The query set must yield model instances: no ``values()``, no ``prefetch_related``.
+    The query set yields model instances or, with ``values()``, dicts; no ``values_list()``,
+    no ``prefetch_related``.
     """
 
     def __init__(self, build: Callable[[], models.QuerySet]):
@@ -71,7 +76,7 @@ class PreparedQuery:
         self._model: type[models.Model] | None = None  # known once built
         self._statements: dict[str, _Statement] = {}
 
-    def __call__(self, **params) -> list[models.Model]:
+    def __call__(self, **params) -> list[models.Model] | list[dict]:
         alias = router.db_for_read(self._model) if self._model else None
         statement = self._statements.get(alias) or self._compile(self._build())
         alias = statement.alias
@@ -82,17 +87,33 @@ class PreparedQuery:
         with connection.cursor() as cursor:
             cursor.execute(statement.sql, values)
             rows = cursor.fetchall()
+        if statement.names is not None:
+            # As the ORM's: columns past the names (ordering a DISTINCT adds some) are not kept.
+            named = statement.names
+            return [
+                dict(zip(named, _converted(statement, connection, row), strict=False))
+                for row in rows
+            ]
         return [_instance(statement, alias, connection, row) for row in rows]
 
     def _compile(self, queryset: models.QuerySet) -> _Statement:
-        if queryset._iterable_class is not ModelIterable or queryset._prefetch_related_lookups:
-            raise TypeError("A prepared query yields model instances, with no prefetch.")
+        iterable = queryset._iterable_class
+        if iterable not in (ModelIterable, ValuesIterable) or queryset._prefetch_related_lookups:
+            raise TypeError("A prepared query yields model instances or dicts, with no prefetch.")
         alias = queryset.db
-        compiler = queryset.query.get_compiler(using=alias)
+        query = queryset.query
+        compiler = query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
         columns = [selected[0] for selected in compiler.select[: compiler.col_count]]
-        info = compiler.klass_info
-        first, last = info["select_fields"][0], info["select_fields"][-1] + 1
+        if iterable is ValuesIterable:
+            names = (*query.extra_select, *query.values_select, *query.annotation_select)
+            model_columns, attnames, populators = slice(0), (), ()
+        else:
+            names, info = None, compiler.klass_info
+            first, last = info["select_fields"][0], info["select_fields"][-1] + 1
+            model_columns = slice(first, last)
+            attnames = tuple(column.target.attname for column in columns[first:last])
+            populators = tuple(get_related_populators(info, compiler.select, alias))
         statement = _Statement(
             alias=alias,
             sql=sql,
@@ -106,10 +127,11 @@ class PreparedQuery:
                 (position, tuple(found), expression)
                 for position, (found, expression) in compiler.get_converters(columns).items()
             ),
-            model=info["model"],
-            model_columns=slice(first, last),
-            attnames=tuple(column.target.attname for column in columns[first:last]),
-            populators=tuple(get_related_populators(info, compiler.select, alias)),
+            model=queryset.model,
+            names=names,
+            model_columns=model_columns,
+            attnames=attnames,
+            populators=populators,
             annotations=tuple(compiler.annotation_col_map.items()),
         )
         self._model = queryset.model
@@ -117,11 +139,16 @@ class PreparedQuery:
         return statement
 
 
-def _instance(statement: _Statement, alias: str, connection, row: tuple) -> models.Model:
+def _converted(statement: _Statement, connection, row: tuple) -> list:
     values = list(row)
     for position, converters, expression in statement.converters:
         for converter in converters:
             values[position] = converter(values[position], expression, connection)
+    return values
+
+
+def _instance(statement: _Statement, alias: str, connection, row: tuple) -> models.Model:
+    values = _converted(statement, connection, row)
     instance = statement.model.from_db(alias, statement.attnames, values[statement.model_columns])
     for populator in statement.populators:
         populator.populate(values, instance)
