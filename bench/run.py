@@ -70,9 +70,9 @@ def setup_lines(result: dict) -> list[str]:
         "unless marked 'via the platform's gateway'; services still call each other through "
         "the platform's gateway",
         f"- users: {POOL_SIZE} per token pool (hospital buyers of two organizations; the "
-        "expiring report: back-office users of the demo distributor), drug detail as many as "
-        f"the ceiling's rate needs to stay within the read quota ({p['read_quota']} per "
-        "person); the hot spot's "
+        "expiring report: back-office users of the demo distributor), drug detail and search "
+        f"as many as the ceiling's rate needs to stay within the read quota ({p['read_quota']} "
+        "per person); the hot spot's "
         f"{HOT_SPOT_CONNECTIONS} connections share the write pool's {POOL_SIZE} buyers and "
         f"order from a lot of {HOT_SPOT_UNITS:,} units received for the run; every other "
         f"ordered drug gets a lot of {ORDER_UNITS:,}",

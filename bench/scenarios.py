@@ -104,11 +104,12 @@ def build_scenarios(url, run_id, *, quick, detail_readers):
     receive_stock(url, ids, hot, run_id)
     tag = run_id[-6:]
     say(
-        f"creating buyers in {buyer_orgs}: {detail_readers} for drug detail, "
+        f"creating buyers in {buyer_orgs}: {detail_readers} each for drug detail and search, "
         f"{POOL_SIZE} per other pool; {POOL_SIZE} back-office users"
     )
     detail_tokens = make_users(url, admin, buyer_orgs, detail_readers, tag + "r")
-    read_tokens = make_users(url, admin, buyer_orgs, POOL_SIZE, tag + "s")
+    # Search may come near drug detail's rate too: as many readers, or 16 run out of quota.
+    read_tokens = make_users(url, admin, buyer_orgs, detail_readers, tag + "s")
     write_tokens = make_users(url, admin, buyer_orgs, POOL_SIZE, tag + "w")
     # 30-second rows spend much of a reader's quota: there availability and the search curve
     # get readers of their own; the quick run's 5-second rows share the search row's.
