@@ -84,7 +84,9 @@ SERVICES: tuple[Service, ...] = (
             "purge_idempotency_records",  # stored answers older than any client's retries
             "compact_expiring_tally",  # the expiring report's count: one row per warehouse, day
         ),
-        threads=4,
+        # Two, not four: a drug detail cost about 15% less of catalog's CPU with two threads
+        # a worker (fewer hand-offs of the GIL), and orders were placed as fast.
+        threads=2,
     ),
     Service(
         "orders",
