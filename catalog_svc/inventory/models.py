@@ -159,7 +159,14 @@ class Reservation(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["status", "expires_at"], name="inventory_resv_expiry_idx"),
+            # Holds that may lapse: unconfirmed ones. A confirmed hold stays held until it
+            # ships, so an index of every held reservation grew with the order history and
+            # the planner scanned the table instead.
+            models.Index(
+                fields=["expires_at"],
+                condition=Q(status="held", confirmed_at__isnull=True),
+                name="inventory_resv_lapsing_idx",
+            ),
             models.Index(fields=["reference"], name="inventory_resv_reference_idx"),
         ]
 

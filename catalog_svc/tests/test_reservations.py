@@ -5,10 +5,13 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from common.testing import mint_token, service_token
 from inventory.models import Lot, Movement, Reservation, Shipment
+from inventory.services.reservations import reservations_expire
 from tests.factories import DrugFactory, stocked_lot
 
 RESERVATIONS = "/api/catalog/reservations/"
@@ -378,3 +381,51 @@ def test_a_patient_order_ships_with_no_buyer_organization(reserver, held):
     response = reserver.post(url, {"buyer_org": None}, format="json")
     assert response.json()["status"] == "committed"
     assert set(Shipment.objects.values_list("buyer_org", flat=True)) == {None}
+
+
+# Confirmed holds stay held until they ship: a long order history is thousands of them, long
+# past their ``expires_at``. Lapsed holds (a drug's availability, expire_reservations) are
+# looked for through the partial index of unconfirmed holds, not by scanning them all.
+HISTORY = 5_000
+
+
+def _plan(sql: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_lapsed_holds_are_found_through_the_index_of_unconfirmed_holds(
+    reserver, hospital, shelf, drug
+):
+    long_ago = timezone.now() - timedelta(days=30)
+    Reservation.objects.bulk_create(
+        Reservation(
+            reference=f"PC-OLD-{n}",
+            client="client:orders-service",
+            expires_at=long_ago,
+            confirmed_at=long_ago,
+        )
+        for n in range(HISTORY)
+    )
+    lapsed = reserve(reserver, [{"drug": drug.pk, "quantity": 40}], reference="SO-L").json()
+    lapse(lapsed["id"])
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE inventory_reservation")
+
+    with CaptureQueriesContext(connection) as seen:
+        answer = hospital.get(f"/api/catalog/drugs/{drug.pk}/availability/").json()
+    assert answer["available"] == 80  # the lapsed hold's 40 count as available again
+    (lookup,) = [q["sql"] for q in seen.captured_queries if "inventory_allocation" in q["sql"]]
+    plan = _plan(lookup)
+    assert "inventory_resv_lapsing_idx" in plan, plan
+    assert "Seq Scan on inventory_reservation" not in plan, plan
+
+    with CaptureQueriesContext(connection) as seen:
+        assert reservations_expire() == 1
+    lookup = seen.captured_queries[0]["sql"]
+    assert "inventory_reservation" in lookup
+    plan = _plan(lookup)
+    assert "inventory_resv_lapsing_idx" in plan, plan
+    assert reserver.get(f"{RESERVATIONS}{lapsed['id']}/").json()["status"] == "expired"
