@@ -29,15 +29,19 @@ def _row(target: str, measured, unit: str, ok) -> tuple[str, str, str]:
 
 def targets(result: dict) -> list[tuple[str, str, str]]:
     """(target, measured, met/missed/not measured) for each target of issue 14."""
-    ceiling = result["ceiling"]["ok_rps"]
-    detail = _scenario(result, "drug_detail")
-    ratio = round(detail["ok_rps"] / ceiling, 3) if detail and ceiling else None
+    in_turns = result.get("in_turns") or {}
+    ratio = in_turns.get("ratio")
     big, small = (_curve_p95(result, "search", n) for n in (100_000, 1_000))
     growth = round(big / small, 2) if big and small else None
     order = _scenario(result, ORDER_TARGET) or {}
     proof = result.get("oversell") or {}
     rows = [
-        _row("drug detail: at least 0.6 of the ceiling", ratio, " of it", lambda v: v >= 0.6),
+        _row(
+            "drug detail: at least 0.6 of the ceiling (the two in turns)",
+            ratio,
+            " of it",
+            lambda v: v >= 0.6,
+        ),
         _row("search at 100k drugs: p95 ≤ 30 ms (8 clients)", big, " ms", lambda v: v <= 30),
         _row("search p95 at 100k ≤ 2 times p95 at 1k", growth, " times", lambda v: v <= 2),
         _row("orders (1 line, 16 clients) ≥ 100/s", order.get("ok_rps"), "/s", lambda v: v >= 100),
@@ -90,6 +94,30 @@ def _scenario_lines(result: dict) -> list[str]:
             f"| {ratio} | {errors} | {r['http_5xx']} | {r['http_429'] - haproxy_429} "
             f"| {haproxy_429} | {r.get('rss_peak_mib', '')} ({r.get('pss_peak_mib', '')}) |"
         )
+    return lines
+
+
+def _in_turns_lines(result: dict) -> list[str]:
+    turns = result.get("in_turns")
+    if not turns:
+        return []
+    lines = [
+        "## Drug detail against the ceiling, in turns",
+        "",
+        f"{turns['pairs']} times {turns['slice_s']} s of the ceiling then {turns['slice_s']} s "
+        "of drug detail (16 connections, the same paths and readers as the rows above); each "
+        "rate is the 2xx answers over the seconds of its slices. The machine's speed drifts "
+        "within minutes, so the target's ratio is this one, not the two rows above.",
+        "",
+        f"- ceiling {turns['ceiling_rps']} req/s, drug detail {turns['detail_rps']} req/s: "
+        f"**{turns['ratio']}**",
+        "- slices (req/s): "
+        + ", ".join(
+            f"{s['key'].replace('_', ' ')} {round(s['ok'] / s['seconds'], 1)}"
+            for s in turns["slices"]
+        ),
+        "",
+    ]
     return lines
 
 
@@ -194,6 +222,7 @@ def write_reports(result: dict, results_dir: Path, setup: list[str]) -> tuple[Pa
         "",
         f"![latency percentiles per scenario and scale curves]({png_path.name})",
         "",
+        *_in_turns_lines(result),
         *_cpu_lines(result),
         *_oversell_lines(result),
         *_curve_lines(result),

@@ -27,6 +27,7 @@ from console import elapsed_s, say
 from curves import run_curves
 from databases import database_name, service_database_urls, settled_orders, vacuum_analyze
 from gateway import CEILING_GATEWAY_PORT, CEILING_PORTS, Ceiling, ceiling_worker_model
+from interleaved import in_turns
 from own_platform import OWN_PLATFORM_QUOTAS, OwnPlatform
 from processes import RssSampler, platform_pids, service_environ, total_pss_mib, total_rss_mib
 from report import write_reports
@@ -266,6 +267,18 @@ def main(argv=None):
 
         def measure(scenario, duration_s):
             return run_wrk(bench_url, scenario, duration_s=duration_s, **wrk_opts)
+
+        # The target's ratio, from the ceiling and drug detail in turns (bench/interleaved.py);
+        # the readers' quota has long refilled since the detail row.
+        detail = next(s for s in scenarios if s["key"] == "drug_detail")
+        result["in_turns"] = in_turns(
+            measure,
+            ceiling_scenario,
+            detail,
+            pairs=2 if args.quick else 6,
+            slice_s=2 if args.quick else 5,
+        )
+        say(f"drug detail against the ceiling in turns: {result['in_turns']['ratio']}")
 
         result["curves"] = run_curves(
             catalog_url=databases["catalog"],
