@@ -15,9 +15,11 @@ def _scenario(result: dict, key: str) -> dict | None:
 
 
 def _curve_p95(result: dict, key: str, size: int) -> float | None:
+    """The point's p95; None (not measured) when some answers were not 2xx: quick 429s
+    would pass for fast answers."""
     curve = next((c for c in result.get("curves", []) if c["key"] == key), None)
     point = next((p for p in curve["points"] if p["size"] == size), None) if curve else None
-    return point["p95_ms"] if point else None
+    return point["p95_ms"] if point and not point["non_2xx"] else None
 
 
 def _row(target: str, measured, unit: str, ok) -> tuple[str, str, str]:

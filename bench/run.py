@@ -70,10 +70,11 @@ def setup_lines(result: dict) -> list[str]:
         "settings as the ceiling, the platform's route table, flood-shield threshold raised) "
         "unless marked 'via the platform's gateway'; services still call each other through "
         "the platform's gateway",
-        f"- users: {POOL_SIZE} per token pool (hospital buyers of two organizations; the "
-        "expiring report: back-office users of the demo distributor), drug detail and search "
-        f"as many as the ceiling's rate needs to stay within the read quota ({p['read_quota']} "
-        "per person); the hot spot's "
+        "- users: hospital buyers of two organizations in three token pools, drug detail's "
+        "and one for search, availability and the search curve each as large as the ceiling's "
+        f"rate needs to stay within the read quota ({p['read_quota']} per person), {POOL_SIZE} "
+        f"who write; {POOL_SIZE} back-office users of the demo distributor for the expiring "
+        "report; the hot spot's "
         f"{HOT_SPOT_CONNECTIONS} connections share the write pool's {POOL_SIZE} buyers and "
         f"order from a lot of {HOT_SPOT_UNITS:,} units received for the run; every other "
         f"ordered drug gets a lot of {ORDER_UNITS:,}",
@@ -214,9 +215,7 @@ def main(argv=None):
         detail_readers = readers_needed(
             ceiling_result["ok_rps"], duration, result["platform"]["read_quota"]
         )
-        scenarios, context = build_scenarios(
-            args.url, run_id, quick=args.quick, detail_readers=detail_readers
-        )
+        scenarios, context = build_scenarios(args.url, run_id, detail_readers=detail_readers)
         # Last: drug detail through the platform's own gateway, where HAProxy's per-address
         # flood shield (5000 requests / 10 s) caps one load generator on 127.0.0.1.
         scenarios.append(
