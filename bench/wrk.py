@@ -56,6 +56,7 @@ def run_wrk(base_url, scenario, *, duration_s, connections, threads, workdir, ru
         "requests": data["requests"],
         "seconds": round(seconds, 2),
         "rps": round(data["requests"] / seconds, 1),
+        "ok": ok,
         "ok_rps": round(ok / seconds, 1),
         "p50_ms": round(data["latency_us"]["p50"] / 1000, 1),
         "p95_ms": round(data["latency_us"]["p95"] / 1000, 1),
