@@ -139,7 +139,7 @@ def test_compose_runs_each_service_with_the_registrys_worker_model(compose):
         assert threads == svc.threads
         if svc.threads > 1:
             assert env["WEB_CONCURRENCY"] == "1"
-    assert {svc.name for svc in SERVICES if svc.threads > 1} == {"auth", "catalog", "pricing"}
+    assert {svc.name for svc in SERVICES if svc.threads > 1} == {"auth", "catalog"}
 
 
 def test_compose_runs_every_scheduled_job_of_the_registry(compose):

@@ -117,11 +117,6 @@ SERVICES: tuple[Service, ...] = (
         8141,
         client_scopes=("catalog:read",),
         scheduled_jobs=("purge_idempotency_records",),
-        # Quotes, its hot path, call no other service; only a price or rule being written
-        # looks its drug up in catalog (cached an hour), so the breaker's lock serialises
-        # nothing but those. Threaded: orders as fast as with two sync workers (four runs of
-        # each, alternating) in half the memory (about 160 MiB less for the platform).
-        threads=2,
     ),
 )
 
