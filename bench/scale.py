@@ -105,6 +105,7 @@ _REMOVE_SQL = [
 
 _TABLES = (
     "catalog_drug",
+    "catalog_drugword",
     "catalog_warehouse",
     "inventory_expiringlottally",
     "inventory_lot",

@@ -84,6 +84,23 @@ class Drug(models.Model):
         return f"{self.name} ({self.ndc})"
 
 
+class DrugWord(models.Model):
+    """A word of a drug's ``search_words`` with the drug's name: the search's postings. A word
+    search reads them in their key's order (word, name, drug) from the index alone, and
+    touches only the drugs of the page it answers (see ``catalog.selectors``). Triggers on
+    the drugs keep them (migration 0004); nothing else writes them."""
+
+    pk = models.CompositePrimaryKey("word", "name", "drug")
+    word = models.TextField()
+    name = models.CharField(max_length=200)
+    drug = models.ForeignKey(
+        Drug, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return self.word
+
+
 class SearchTerm(models.Model):
     """One word that occurs in some drug's name or generic name: the vocabulary that query
     words are matched against, fuzzily (see catalog.search)."""
