@@ -49,6 +49,11 @@ def test_answers_what_a_model_serializer_answers():
     )
 
 
+def test_a_row_given_as_a_dict_answers_what_a_model_serializer_answers():
+    row = {"id": 7, "status": "packed", "note": "", "touched": 3}
+    assert ParcelOut(row).data == PlainParcelOut(row).data == row
+
+
 def test_decimals_keep_the_fields_places_however_the_value_was_written():
     class PricedOut(ColumnsOut):
         price = serializers.DecimalField(max_digits=20, decimal_places=4)

@@ -11,6 +11,8 @@ none of that per request: its fields depend only on its class, and their
 output is exactly the ``ModelSerializer``'s, and the OpenAPI schema is generated as before.
 """
 
+from collections.abc import Mapping
+
 from rest_framework import fields, relations, serializers
 
 # Field types whose representation depends only on the value: no request, no context, no
@@ -41,25 +43,40 @@ class ColumnsOut(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         answer = {}
-        for name, field in _readable_fields(type(self)):
-            attribute = field.get_attribute(instance)
+        # A model's own column is read as the attribute it is; DRF's look-up (a dotted
+        # source, a callable, a mapping's key) is for the rest, and for rows given as dicts.
+        columns_are_attributes = not isinstance(instance, Mapping)
+        for name, field, column in _readable_fields(type(self)):
+            if column is not None and columns_are_attributes:
+                attribute = getattr(instance, column)
+            else:
+                attribute = field.get_attribute(instance)
             value = attribute.pk if isinstance(attribute, relations.PKOnlyObject) else attribute
             answer[name] = None if value is None else field.to_representation(attribute)
         return answer
 
 
-def _readable_fields(serializer_class: type[ColumnsOut]) -> list[tuple[str, fields.Field]]:
+def _readable_fields(
+    serializer_class: type[ColumnsOut],
+) -> list[tuple[str, fields.Field, str | None]]:
+    """Each readable field with the model column it shows, when it shows one as it is (not a
+    relation): DRF's ``get_attribute`` would find the same value."""
     # Kept on the class itself (not inherited), so a subclass builds its own.
     built = serializer_class.__dict__.get("_columns_out_fields")
     if built is None:
         template = serializer_class()
-        built = [(field.field_name, field) for field in template._readable_fields]
-        for name, field in built:
+        model = serializer_class.Meta.model
+        plain = {f.name for f in model._meta.concrete_fields if not f.is_relation}
+        built = []
+        for field in template._readable_fields:
             if not _stateless(field):
                 raise TypeError(
-                    f"{serializer_class.__name__}.{name} is a {type(field).__name__}, whose "
-                    "answer depends on more than its value: use a ModelSerializer."
+                    f"{serializer_class.__name__}.{field.field_name} is a "
+                    f"{type(field).__name__}, whose answer depends on more than its value: "
+                    "use a ModelSerializer."
                 )
+            plain_column = field.source in plain and not isinstance(field, relations.RelatedField)
+            built.append((field.field_name, field, field.source if plain_column else None))
         serializer_class._columns_out_fields = built
     return built
 
