@@ -85,10 +85,10 @@ class Drug(models.Model):
 
 
 class DrugWord(models.Model):
-    """A word of a drug's ``search_words`` with the drug's name: the search's postings. A word
-    search reads them in their key's order (word, name, drug) from the index alone, and
-    touches only the drugs of the page it answers (see ``catalog.selectors``). Triggers on
-    the drugs keep them (migration 0004); nothing else writes them."""
+    """A word of a drug's ``search_words`` with the drug's name: the search's postings. A
+    one-word search reads them from their key's index (word, name, drug) alone, and touches
+    only the drugs of the page it answers (see ``catalog.selectors``). Triggers on the drugs
+    keep them (migration 0004); nothing else writes them."""
 
     pk = models.CompositePrimaryKey("word", "name", "drug")
     word = models.TextField()
