@@ -20,11 +20,7 @@ def postings() -> set[tuple[str, str, int]]:
 
 def expected() -> set[tuple[str, str, int]]:
     """What the postings must hold, from the drugs themselves."""
-    return {
-        (word, drug.name, drug.pk)
-        for drug in Drug.objects.all()
-        for word in drug.search_words
-    }
+    return {(word, drug.name, drug.pk) for drug in Drug.objects.all() for word in drug.search_words}
 
 
 @pytest.mark.django_db
