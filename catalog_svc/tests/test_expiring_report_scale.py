@@ -14,6 +14,7 @@ from django.utils import timezone
 from inventory.models import Lot, LotStatus
 from tests.conftest import RIVAL_DISTRIBUTOR
 from tests.factories import DrugFactory, WarehouseFactory
+from tests.plans import plan_of
 
 EXPIRING = "/api/catalog/reports/expiring/"
 INDEX = "inventory_lot_expiring_idx"
@@ -119,12 +120,7 @@ def _plans(client) -> tuple[int, str, str]:
     sent = [q["sql"] for q in queries]
     count_sql = next(sql for sql in sent if "inventory_expiringlottally" in sql)
     page_sql = next(sql for sql in sent if "LIMIT" in sql)
-    plans = []
-    with connection.cursor() as cursor:
-        for sql in (count_sql, page_sql):
-            cursor.execute("EXPLAIN " + sql)
-            plans.append("\n".join(row[0] for row in cursor.fetchall()))
-    return body["count"], *plans
+    return body["count"], plan_of(count_sql), plan_of(page_sql)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -13,6 +13,7 @@ from common.testing import mint_token, service_token
 from inventory.models import Lot, Movement, Reservation, Shipment
 from inventory.services.reservations import reservations_expire
 from tests.factories import DrugFactory, stocked_lot
+from tests.plans import plan_of
 
 RESERVATIONS = "/api/catalog/reservations/"
 
@@ -389,12 +390,6 @@ def test_a_patient_order_ships_with_no_buyer_organization(reserver, held):
 HISTORY = 5_000
 
 
-def _plan(sql: str) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN " + sql)
-        return "\n".join(row[0] for row in cursor.fetchall())
-
-
 @pytest.mark.django_db(transaction=True)
 def test_lapsed_holds_are_found_through_the_index_of_unconfirmed_holds(
     reserver, hospital, shelf, drug
@@ -418,7 +413,7 @@ def test_lapsed_holds_are_found_through_the_index_of_unconfirmed_holds(
         answer = hospital.get(f"/api/catalog/drugs/{drug.pk}/availability/").json()
     assert answer["available"] == 80  # the lapsed hold's 40 count as available again
     (lookup,) = [q["sql"] for q in seen.captured_queries if "inventory_allocation" in q["sql"]]
-    plan = _plan(lookup)
+    plan = plan_of(lookup)
     assert "inventory_resv_lapsing_idx" in plan, plan
     assert "Seq Scan on inventory_reservation" not in plan, plan
 
@@ -426,6 +421,6 @@ def test_lapsed_holds_are_found_through_the_index_of_unconfirmed_holds(
         assert reservations_expire() == 1
     lookup = seen.captured_queries[0]["sql"]
     assert "inventory_reservation" in lookup
-    plan = _plan(lookup)
+    plan = plan_of(lookup)
     assert "inventory_resv_lapsing_idx" in plan, plan
     assert reserver.get(f"{RESERVATIONS}{lapsed['id']}/").json()["status"] == "expired"

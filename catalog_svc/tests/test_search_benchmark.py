@@ -17,6 +17,7 @@ from catalog.identifiers import gtin_check_digit
 from catalog.models import Drug, SearchTerm
 from catalog.search import matching_terms, search_terms_refresh
 from common.demo.catalog import drugs
+from tests.plans import plan_of
 
 DRUGS = "/api/catalog/drugs/"
 SIZE = 100_000
@@ -122,9 +123,7 @@ def _plan_of_vocabulary_lookup(query: str) -> str:
     """How Postgres matches ``query``'s words against the vocabulary, as it runs it."""
     with CaptureQueriesContext(connection) as queries:
         matching_terms(query)
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN " + queries[0]["sql"])
-        return "\n".join(row[0] for row in cursor.fetchall())
+    return plan_of(queries[0]["sql"])
 
 
 def _time_ms(client, params) -> tuple[float, dict]:
