@@ -113,26 +113,23 @@ ORDER BY page.as_typed DESC, page.name, page.drug_id
 def _one_word_page(
     matches: list[str], asked: str, start: int, stop: int
 ) -> tuple[list[Drug], int | None]:
-    fields = _drug_fields()
+    sql, fields = _one_word_page_statement()
     params = {"matches": matches, "asked": asked, "limit": stop - start, "offset": start}
     alias = router.db_for_read(Drug)
     with connections[alias].cursor() as cursor:
-        cursor.execute(_one_word_page_sql(), params)
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [Drug.from_db(alias, fields, row[:-1]) for row in rows], rows[0][-1] if rows else None
 
 
 @functools.cache
-def _one_word_page_sql() -> str:
-    columns = ", ".join(f"drug.{field.column}" for field in Drug._meta.concrete_fields)
-    return _ONE_WORD_PAGE_SQL.format(columns=columns)
-
-
-@functools.cache
-def _drug_fields() -> list[str]:
-    """The page's columns as ``Drug.from_db`` takes them. None of a drug's columns needs a
-    converter on Postgres, so the rows are the drugs' values as they come."""
-    return [field.attname for field in Drug._meta.concrete_fields]
+def _one_word_page_statement() -> tuple[str, list[str]]:
+    """The page's SQL, and its drug columns as ``Drug.from_db`` takes them (attribute names,
+    in the same order). None of a drug's columns needs a converter on Postgres, so the rows
+    are the drugs' values as they come."""
+    columns = Drug._meta.concrete_fields
+    sql = _ONE_WORD_PAGE_SQL.format(columns=", ".join(f"drug.{c.column}" for c in columns))
+    return sql, [column.attname for column in columns]
 
 
 def _is_identifier(query: str) -> bool:
